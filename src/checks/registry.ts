@@ -1,0 +1,30 @@
+/** Every check, sorted by id. A meta-test holds this list, the files, the tests and checks.md together. */
+import type { CheckDefinition } from "./define-check.js";
+import c001 from "./aksbk-001-kubernetes-version.js";
+import c002 from "./aksbk-002-disk-csi-driver.js";
+import c003 from "./aksbk-003-snapshot-controller.js";
+import c004 from "./aksbk-004-managed-identity.js";
+import c005 from "./aksbk-005-cluster-running.js";
+import c010 from "./aksbk-010-kubernetes-configuration-provider.js";
+import c011 from "./aksbk-011-backup-extension.js";
+import c012 from "./aksbk-012-storage-location.js";
+import c013 from "./aksbk-013-storage-network-access.js";
+import c014 from "./aksbk-014-shared-key-access.js";
+import c015 from "./aksbk-015-storage-region.js";
+import c016 from "./aksbk-016-no-velero.js";
+import c020 from "./aksbk-020-vault-identity.js";
+import c021 from "./aksbk-021-trusted-access.js";
+import c022 from "./aksbk-022-vault-reader-on-cluster.js";
+import c023 from "./aksbk-023-vault-reader-on-snapshot-rg.js";
+import c024 from "./aksbk-024-vault-disk-snapshot-contributor.js";
+import c025 from "./aksbk-025-vault-blob-reader-on-storage.js";
+import c026 from "./aksbk-026-cluster-contributor-on-snapshot-rg.js";
+import c027 from "./aksbk-027-extension-blob-contributor-on-storage.js";
+import c028 from "./aksbk-028-vault-data-operator-on-snapshot-rg.js";
+import c030 from "./aksbk-030-backup-instance.js";
+import c031 from "./aksbk-031-recent-backup.js";
+import c040 from "./aksbk-040-egress.js";
+import c041 from "./aksbk-041-policy-namespace-exemption.js";
+import c042 from "./aksbk-042-nsg-service-tags.js";
+
+export const CHECKS: readonly CheckDefinition[] = [c001, c002, c003, c004, c005, c010, c011, c012, c013, c014, c015, c016, c020, c021, c022, c023, c024, c025, c026, c027, c028, c030, c031, c040, c041, c042];

@@ -1,0 +1,235 @@
+/**
+ * The fleet index: every lookup a check needs, built in one pass over the input so that evaluating a
+ * cluster is a handful of map hits. Nothing here is O(clusters × anything): role assignments are
+ * grouped by principal, policy assignments by scope, extensions and bindings by their cluster.
+ */
+import { idKey, managementGroupName, parentKey, roleDefinitionGuid } from "./arm-id.js";
+import { BUILTIN_ROLES } from "./builtin-roles.js";
+import { arr, isObject, str, strings, type JsonObject } from "./props.js";
+import type { RoleDefinition } from "./rbac.js";
+import { roleCovers } from "./rbac.js";
+import { toRes, TYPES, type Res } from "./resource.js";
+import type { CollectionError, Kind } from "./types.js";
+
+export interface FleetInput {
+  resources: readonly JsonObject[];
+  /** Kinds the input collected (already resolved: declared, or present — see the snapshot reader). */
+  collected: ReadonlySet<Kind>;
+  errors: readonly CollectionError[];
+  /** The snapshot's `collectedAt`; the reference time for time-based checks. */
+  collectedAt?: Date | undefined;
+}
+
+export interface RoleAssignment {
+  res: Res;
+  principalId: string; // lower-cased
+  scopeKey: string;
+  scope: string; // as written
+  roleGuid: string;
+  condition: string | undefined;
+}
+
+const EXTENSIONS_MARKER = "/providers/microsoft.kubernetesconfiguration/extensions/";
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+export class Fleet {
+  readonly clusters: Res[] = [];
+  readonly byKey = new Map<string, Res>();
+  readonly extensionsByCluster = new Map<string, Res[]>();
+  readonly bindingsByCluster = new Map<string, Res[]>();
+  readonly instancesByDataSource = new Map<string, Res[]>();
+  readonly jobsByInstance = new Map<string, Res[]>();
+  readonly jobsByDataSource = new Map<string, Res[]>();
+  readonly storageAccountsByName = new Map<string, Res[]>();
+  readonly assignmentsByPrincipal = new Map<string, RoleAssignment[]>();
+  readonly roleDefinitions = new Map<string, RoleDefinition>();
+  /** subscription (lower) → management-group names (lower), nearest first; absent = unknown. */
+  readonly managementGroups = new Map<string, string[]>();
+  readonly subscriptions = new Map<string, Res>();
+  /** `${sub}|${namespace}` (lower) → provider registration. */
+  readonly providers = new Map<string, Res>();
+  readonly policyAssignmentsByScope = new Map<string, Res[]>();
+  /** Policy assignments at management-group scopes (needed when a subscription's ancestry is unknown). */
+  readonly policyAssignmentsAtManagementGroups: Res[] = [];
+  readonly collected: ReadonlySet<Kind>;
+  readonly errors: readonly CollectionError[];
+  readonly referenceTime: Date;
+  readonly referenceTimeFromInput: boolean;
+  private readonly failedKinds = new Map<Kind, Set<string> | "all">();
+  private readonly coverCache = new Map<string, boolean>();
+  private readonly builtinGuids = new Set<string>();
+
+  constructor(input: FleetInput, now: Date = new Date()) {
+    this.collected = input.collected;
+    this.errors = input.errors;
+    this.referenceTime = input.collectedAt ?? now;
+    this.referenceTimeFromInput = input.collectedAt !== undefined;
+    for (const e of input.errors) {
+      const kind = e.kind as Kind;
+      const prev = this.failedKinds.get(kind);
+      if (prev === "all") continue;
+      if (!e.subscriptionId) this.failedKinds.set(kind, "all");
+      else {
+        const set = prev ?? new Set<string>();
+        set.add(e.subscriptionId.toLowerCase());
+        this.failedKinds.set(kind, set);
+      }
+    }
+    for (const r of BUILTIN_ROLES) {
+      this.roleDefinitions.set(r.guid, r);
+      this.builtinGuids.add(r.guid);
+    }
+    for (const raw of input.resources) this.add(toRes(raw));
+  }
+
+  private add(r: Res): void {
+    this.byKey.set(r.id.key, r);
+    const key = r.id.key;
+    switch (r.type) {
+      case TYPES.cluster:
+        this.clusters.push(r);
+        break;
+      case TYPES.extension: {
+        const at = key.indexOf(EXTENSIONS_MARKER);
+        if (at > 0) push(this.extensionsByCluster, key.slice(0, at), r);
+        break;
+      }
+      case TYPES.trustedAccessBinding: {
+        const p = parentKey(key);
+        if (p) push(this.bindingsByCluster, p, r);
+        break;
+      }
+      case TYPES.backupInstance: {
+        const ds = str(r.raw, "properties", "dataSourceInfo", "resourceID");
+        if (ds) push(this.instancesByDataSource, idKey(ds), r);
+        break;
+      }
+      case TYPES.backupJob: {
+        const bi = str(r.raw, "properties", "backupInstanceId");
+        const ds = str(r.raw, "properties", "dataSourceId");
+        if (bi) push(this.jobsByInstance, idKey(bi), r);
+        if (ds) push(this.jobsByDataSource, idKey(ds), r);
+        break;
+      }
+      case TYPES.storageAccount:
+        push(this.storageAccountsByName, r.name.toLowerCase(), r);
+        break;
+      case TYPES.roleAssignment:
+        this.addAssignment(r);
+        break;
+      case TYPES.roleDefinition:
+        this.addRoleDefinition(r);
+        break;
+      case TYPES.subscription: {
+        const sub = (r.subscriptionId ?? r.id.name).toLowerCase();
+        this.subscriptions.set(sub, r);
+        const chain = arr(r.raw, "properties", "managementGroupAncestorsChain");
+        if (chain) {
+          this.managementGroups.set(
+            sub,
+            chain.map((m) => (isObject(m) ? str(m, "name") : undefined)).filter((n): n is string => !!n).map((n) => n.toLowerCase()),
+          );
+        }
+        break;
+      }
+      case TYPES.provider: {
+        const ns = str(r.raw, "namespace") ?? r.id.name;
+        if (r.id.subscriptionId) this.providers.set(`${r.id.subscriptionId.toLowerCase()}|${ns.toLowerCase()}`, r);
+        break;
+      }
+      case TYPES.policyAssignment: {
+        const scope = str(r.raw, "properties", "scope") ?? scopeOfChild(r.id.raw, "/providers/Microsoft.Authorization/policyAssignments/");
+        push(this.policyAssignmentsByScope, idKey(scope), r);
+        if (managementGroupName(idKey(scope))) this.policyAssignmentsAtManagementGroups.push(r);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private addAssignment(r: Res): void {
+    const principal = str(r.raw, "properties", "principalId");
+    const def = str(r.raw, "properties", "roleDefinitionId");
+    if (!principal || !def) return;
+    const scope = str(r.raw, "properties", "scope") ?? scopeOfChild(r.id.raw, "/providers/Microsoft.Authorization/roleAssignments/");
+    const a: RoleAssignment = {
+      res: r,
+      principalId: principal.toLowerCase(),
+      scope,
+      scopeKey: idKey(scope),
+      roleGuid: roleDefinitionGuid(def),
+      condition: str(r.raw, "properties", "condition") || undefined,
+    };
+    push(this.assignmentsByPrincipal, a.principalId, a);
+  }
+
+  private addRoleDefinition(r: Res): void {
+    const guid = (str(r.raw, "name") ?? r.id.name).toLowerCase();
+    const perms = arr(r.raw, "properties", "permissions") ?? [];
+    const def: RoleDefinition = {
+      guid,
+      roleName: str(r.raw, "properties", "roleName") ?? guid,
+      actions: perms.flatMap((p) => strings(p, "actions")),
+      notActions: perms.flatMap((p) => strings(p, "notActions")),
+      dataActions: perms.flatMap((p) => strings(p, "dataActions")),
+      notDataActions: perms.flatMap((p) => strings(p, "notDataActions")),
+    };
+    this.roleDefinitions.set(guid, def);
+  }
+
+  /** Was `kind` collected (for this subscription, when one is given)? */
+  isCollected(kind: Kind, subscriptionId?: string): boolean {
+    if (!this.collected.has(kind)) return false;
+    const failed = this.failedKinds.get(kind);
+    if (failed === undefined) return true;
+    if (failed === "all") return false;
+    return subscriptionId === undefined ? true : !failed.has(subscriptionId.toLowerCase());
+  }
+
+  /** What the collection errors say about a kind, for evidence. */
+  collectionErrorFor(kind: Kind, subscriptionId?: string): string | undefined {
+    const e = this.errors.find(
+      (x) => x.kind === kind && (!x.subscriptionId || !subscriptionId || x.subscriptionId.toLowerCase() === subscriptionId.toLowerCase()),
+    );
+    return e?.message;
+  }
+
+  isBuiltinRole(guid: string): boolean {
+    return this.builtinGuids.has(guid);
+  }
+
+  /** Role G covers role R; cached per pair for this fleet (custom roles are per input). */
+  covers(granted: RoleDefinition, required: RoleDefinition): boolean {
+    const k = `${granted.guid}|${required.guid}`;
+    let v = this.coverCache.get(k);
+    if (v === undefined) {
+      v = roleCovers(granted, required);
+      this.coverCache.set(k, v);
+    }
+    return v;
+  }
+
+  storageAccountsNamed(name: string): Res[] {
+    return this.storageAccountsByName.get(name.toLowerCase()) ?? [];
+  }
+
+  managementGroupsOf(subscriptionId: string): string[] | undefined {
+    return this.managementGroups.get(subscriptionId.toLowerCase());
+  }
+
+  static isManagementGroupScope(scopeKey: string): string | undefined {
+    return managementGroupName(scopeKey);
+  }
+}
+
+/** The scope an extension resource (`{scope}/providers/…/{name}`) is attached to. */
+function scopeOfChild(id: string, marker: string): string {
+  const at = id.toLowerCase().indexOf(marker.toLowerCase());
+  return at >= 0 ? id.slice(0, at) || "/" : id;
+}
