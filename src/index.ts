@@ -1,7 +1,7 @@
 /** Library entry point: the offline audit pipeline, for the CLI, the Functions app and the benchmark. */
 import { evaluateFleet, type EvaluateOptions } from "./checks/evaluate.js";
 import { readSnapshots, type MergedSnapshot } from "./inventory/snapshot.js";
-import { Fleet } from "./model/fleet.js";
+import { Fleet, INDEXED_TYPES } from "./model/fleet.js";
 import type { AuditReport } from "./model/types.js";
 
 export interface RunAuditOptions extends EvaluateOptions {
@@ -16,7 +16,7 @@ export interface AuditRun {
 }
 
 export async function auditSnapshots(opts: RunAuditOptions): Promise<AuditRun> {
-  const merged = await readSnapshots(opts.snapshotPaths);
+  const merged = await readSnapshots(opts.snapshotPaths, { onlyTypes: INDEXED_TYPES });
   const fleet = new Fleet(merged, opts.now);
   const report = evaluateFleet(fleet, opts);
   const { resources: _unused, ...snapshot } = merged;

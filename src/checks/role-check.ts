@@ -33,22 +33,24 @@ export function decideRole(view: ClusterView, principalId: string, required: Rol
     const err = fleet.collectionErrorFor("roleAssignments", target.subscriptionId);
     return { kind: "unknown", why: `role assignments were not collected${err ? ` (${err})` : ""}` };
   }
-  const mine = fleet.assignmentsByPrincipal.get(principalId.toLowerCase()) ?? [];
-  const ancestors = new Set(ancestorKeys(target.key));
+  const principal = principalId.toLowerCase();
+  const byScope = fleet.assignmentsByPrincipal.get(principal);
   const chain = fleet.managementGroupsOf(target.subscriptionId);
+  // Candidates: P's assignments at the target and each ancestor scope (map hits, no scan), then at
+  // management groups — certain when the subscription's ancestry is known, possible when it is not.
+  const candidates: { a: RoleAssignment; certain: boolean }[] = [];
+  if (byScope) {
+    for (const k of ancestorKeys(target.key)) for (const a of byScope.get(k) ?? []) candidates.push({ a, certain: true });
+  }
+  for (const a of fleet.managementGroupAssignmentsByPrincipal.get(principal) ?? []) {
+    const mg = managementGroupName(a.scopeKey) ?? "";
+    if (chain === undefined) candidates.push({ a, certain: false });
+    else if (chain.includes(mg)) candidates.push({ a, certain: true });
+  }
   let granted: { a: RoleAssignment; d: RoleDefinition } | undefined;
   const maybe: string[] = [];
   const seen: RoleAssignment[] = [];
-  for (const a of mine) {
-    let applies: boolean | "maybe";
-    if (ancestors.has(a.scopeKey)) applies = true;
-    else {
-      const mg = managementGroupName(a.scopeKey);
-      if (mg === undefined) applies = false;
-      else if (chain === undefined) applies = "maybe";
-      else applies = chain.includes(mg);
-    }
-    if (applies === false) continue;
+  for (const { a, certain } of candidates) {
     seen.push(a);
     const def = fleet.roleDefinitions.get(a.roleGuid);
     if (!def) {
@@ -56,7 +58,7 @@ export function decideRole(view: ClusterView, principalId: string, required: Rol
       continue;
     }
     if (!fleet.covers(def, required)) continue;
-    if (applies === "maybe") {
+    if (!certain) {
       maybe.push(`"${def.roleName}" assigned at management group ${managementGroupName(a.scopeKey) ?? a.scope}, whose ancestry of subscription ${target.subscriptionId} is not in the input`);
       continue;
     }

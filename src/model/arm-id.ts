@@ -19,36 +19,51 @@ export interface ArmId {
   readonly name: string;
 }
 
-const cache = new Map<string, ArmId>();
-
-export function parseArmId(raw: string): ArmId {
-  const hit = cache.get(raw);
-  if (hit) return hit;
-  const original = raw.split("/").filter((s) => s.length > 0);
-  const segments = original.map((s) => s.toLowerCase());
-  const key = "/" + segments.join("/");
-  let subscriptionId: string | undefined;
-  let resourceGroup: string | undefined;
-  if (segments[0] === "subscriptions" && original[1] !== undefined) {
-    subscriptionId = original[1];
-    if (segments[2] === "resourcegroups" && original[3] !== undefined) resourceGroup = original[3];
-  }
-  const id: ArmId = {
-    raw,
-    key,
-    segments,
-    subscriptionId,
-    resourceGroup,
-    name: original[original.length - 1] ?? "",
-  };
-  if (cache.size > 500_000) cache.clear();
-  cache.set(raw, id);
-  return id;
+/**
+ * The normalised key of an id: lower-cased, one leading `/`, no trailing or doubled `/`. The common
+ * case (an id as Azure prints it) costs one toLowerCase and three character checks.
+ */
+export function idKey(raw: string): string {
+  const l = raw.toLowerCase();
+  if (l.charCodeAt(0) === 47 && l.charCodeAt(l.length - 1) !== 47 && !l.includes("//")) return l;
+  const segs = l.split("/").filter((x) => x.length > 0);
+  return "/" + segs.join("/");
 }
 
-/** Normalised key of an id string (see {@link ArmId.key}). */
-export function idKey(raw: string): string {
-  return parseArmId(raw).key;
+export function parseArmId(raw: string): ArmId {
+  const key = idKey(raw);
+  let subscriptionId: string | undefined;
+  let resourceGroup: string | undefined;
+  let name: string;
+  if (key.length === raw.length) {
+    // Well-formed: read the original casing by position, without splitting.
+    if (key.startsWith("/subscriptions/")) {
+      const e = raw.indexOf("/", 15);
+      subscriptionId = raw.slice(15, e < 0 ? undefined : e);
+      if (e > 0 && key.startsWith("/resourcegroups/", e)) {
+        const g = raw.indexOf("/", e + 16);
+        resourceGroup = raw.slice(e + 16, g < 0 ? undefined : g);
+      }
+    }
+    name = raw.slice(raw.lastIndexOf("/") + 1);
+  } else {
+    const original = raw.split("/").filter((x) => x.length > 0);
+    if (original[0]?.toLowerCase() === "subscriptions" && original[1] !== undefined) {
+      subscriptionId = original[1];
+      if (original[2]?.toLowerCase() === "resourcegroups" && original[3] !== undefined) resourceGroup = original[3];
+    }
+    name = original[original.length - 1] ?? "";
+  }
+  return {
+    raw,
+    key,
+    get segments() {
+      return key.split("/").filter((x) => x.length > 0);
+    },
+    subscriptionId: subscriptionId || undefined,
+    resourceGroup: resourceGroup || undefined,
+    name,
+  };
 }
 
 /**
@@ -61,12 +76,22 @@ export function isSameOrAncestor(scopeKey: string, targetKey: string): boolean {
   return targetKey.length > scopeKey.length && targetKey.charCodeAt(scopeKey.length) === 47 /* / */ && targetKey.startsWith(scopeKey);
 }
 
-/** Every ancestor scope key of `key`, itself first, by whole segments, ending with `/`. */
-export function ancestorKeys(key: string): string[] {
-  const segs = key.split("/").filter((s) => s.length > 0);
+const ancestorCache = new Map<string, readonly string[]>();
+
+/** Every ancestor scope key of `key`, itself first, by whole segments, ending with `/`. Memoised. */
+export function ancestorKeys(key: string): readonly string[] {
+  const hit = ancestorCache.get(key);
+  if (hit) return hit;
   const out: string[] = [];
-  for (let n = segs.length; n > 0; n--) out.push("/" + segs.slice(0, n).join("/"));
+  let k = key;
+  while (k.length > 1) {
+    out.push(k);
+    const cut = k.lastIndexOf("/");
+    k = cut <= 0 ? "/" : k.slice(0, cut);
+  }
   out.push("/");
+  if (ancestorCache.size > 100_000) ancestorCache.clear();
+  ancestorCache.set(key, out);
   return out;
 }
 
@@ -83,8 +108,10 @@ export function managementGroupKey(name: string): string {
 
 /** True when the key is a management-group scope; returns its name (lower-cased). */
 export function managementGroupName(key: string): string | undefined {
-  const m = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)$/.exec(key);
-  return m?.[1];
+  const prefix = "/providers/microsoft.management/managementgroups/";
+  if (!key.startsWith(prefix)) return undefined;
+  const name = key.slice(prefix.length);
+  return name.length > 0 && !name.includes("/") ? name : undefined;
 }
 
 export function subscriptionKey(subscriptionId: string): string {

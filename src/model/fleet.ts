@@ -21,13 +21,17 @@ export interface FleetInput {
 }
 
 export interface RoleAssignment {
-  res: Res;
+  /** The assignment's id as written. */
+  id: string;
   principalId: string; // lower-cased
   scopeKey: string;
   scope: string; // as written
   roleGuid: string;
   condition: string | undefined;
 }
+
+/** Lower-cased types the fleet index keeps; objects of other types are ignored (contracts.md §1). */
+export const INDEXED_TYPES: ReadonlySet<string> = new Set<string>(Object.values(TYPES));
 
 const EXTENSIONS_MARKER = "/providers/microsoft.kubernetesconfiguration/extensions/";
 
@@ -46,7 +50,10 @@ export class Fleet {
   readonly jobsByInstance = new Map<string, Res[]>();
   readonly jobsByDataSource = new Map<string, Res[]>();
   readonly storageAccountsByName = new Map<string, Res[]>();
-  readonly assignmentsByPrincipal = new Map<string, RoleAssignment[]>();
+  /** principal (lower) → scope key → assignments: a role check is a few map hits per ancestor scope. */
+  readonly assignmentsByPrincipal = new Map<string, Map<string, RoleAssignment[]>>();
+  /** principal (lower) → its assignments at management-group scopes. */
+  readonly managementGroupAssignmentsByPrincipal = new Map<string, RoleAssignment[]>();
   readonly roleDefinitions = new Map<string, RoleDefinition>();
   /** subscription (lower) → management-group names (lower), nearest first; absent = unknown. */
   readonly managementGroups = new Map<string, string[]>();
@@ -84,7 +91,13 @@ export class Fleet {
       this.roleDefinitions.set(r.guid, r);
       this.builtinGuids.add(r.guid);
     }
-    for (const raw of input.resources) this.add(toRes(raw));
+    for (const raw of input.resources) {
+      const t = raw["type"];
+      // Only the types a check reads are indexed; the rest of a fleet (VMs, disks, NICs…) costs nothing.
+      if (typeof t === "string" && t !== "" && !INDEXED_TYPES.has(t.toLowerCase())) continue;
+      if (typeof t === "string" && t.toLowerCase() === TYPES.roleAssignment) this.addAssignment(raw);
+      else this.add(toRes(raw));
+    }
   }
 
   private add(r: Res): void {
@@ -119,9 +132,6 @@ export class Fleet {
       case TYPES.storageAccount:
         push(this.storageAccountsByName, r.name.toLowerCase(), r);
         break;
-      case TYPES.roleAssignment:
-        this.addAssignment(r);
-        break;
       case TYPES.roleDefinition:
         this.addRoleDefinition(r);
         break;
@@ -153,20 +163,25 @@ export class Fleet {
     }
   }
 
-  private addAssignment(r: Res): void {
-    const principal = str(r.raw, "properties", "principalId");
-    const def = str(r.raw, "properties", "roleDefinitionId");
+  private addAssignment(raw: JsonObject): void {
+    const props = raw["properties"];
+    const principal = str(props, "principalId");
+    const def = str(props, "roleDefinitionId");
     if (!principal || !def) return;
-    const scope = str(r.raw, "properties", "scope") ?? scopeOfChild(r.id.raw, "/providers/Microsoft.Authorization/roleAssignments/");
+    const id = raw["id"] as string;
+    const scope = str(props, "scope") ?? scopeOfChild(id, "/providers/Microsoft.Authorization/roleAssignments/");
     const a: RoleAssignment = {
-      res: r,
+      id,
       principalId: principal.toLowerCase(),
       scope,
       scopeKey: idKey(scope),
       roleGuid: roleDefinitionGuid(def),
-      condition: str(r.raw, "properties", "condition") || undefined,
+      condition: str(props, "condition") || undefined,
     };
-    push(this.assignmentsByPrincipal, a.principalId, a);
+    let byScope = this.assignmentsByPrincipal.get(a.principalId);
+    if (!byScope) this.assignmentsByPrincipal.set(a.principalId, (byScope = new Map()));
+    push(byScope, a.scopeKey, a);
+    if (managementGroupName(a.scopeKey) !== undefined) push(this.managementGroupAssignmentsByPrincipal, a.principalId, a);
   }
 
   private addRoleDefinition(r: Res): void {

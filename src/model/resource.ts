@@ -61,6 +61,13 @@ function isProviderRegistrationId(segments: readonly string[]): boolean {
   return segments.length === 4 && segments[0] === "subscriptions" && segments[2] === "providers";
 }
 
+/** The lower-cased type of an input object, without parsing its id unless it has no type. */
+export function typeOf(raw: JsonObject): string {
+  const t = raw["type"];
+  if (typeof t === "string" && t !== "") return t.toLowerCase();
+  return toRes(raw).type;
+}
+
 /** Normalise one input object. The object must already have a string `id` (checked at the edge). */
 export function toRes(raw: JsonObject): Res {
   const id = parseArmId(raw["id"] as string);
