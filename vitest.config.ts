@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     environment: "node",
+    globalSetup: ["test/setup/azurite.ts"],
     testTimeout: 30_000,
   },
 });

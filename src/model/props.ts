@@ -17,8 +17,13 @@ export function field(obj: unknown, key: string): unknown {
   if (!isObject(obj)) return undefined;
   const exact = obj[key];
   if (exact !== undefined) return exact;
-  const lower = key.toLowerCase();
+  // Miss: a case-insensitive scan. Only same-length keys are lower-cased, so a missing optional
+  // field (the common miss) allocates nothing.
+  const n = key.length;
+  let lower: string | undefined;
   for (const k in obj) {
+    if (k.length !== n) continue;
+    lower ??= key.toLowerCase();
     if (k.toLowerCase() === lower) return obj[k];
   }
   return undefined;
