@@ -24,8 +24,8 @@ export default defineCheck({
     "AKS backup uses CSI driver snapshot capabilities to back up persistent volumes; CSI driver support is available for AKS clusters with Kubernetes version 1.21.1 or later.",
   docsUrl: DOCS.csi,
   evaluate(c) {
-    const current = str(c.raw, "properties", "currentKubernetesVersion");
-    const declared = str(c.raw, "properties", "kubernetesVersion");
+    const current = str(c.raw, "properties", "currentKubernetesVersion")?.trim() || undefined;
+    const declared = str(c.raw, "properties", "kubernetesVersion")?.trim() || undefined;
     const raw = current ?? declared;
     const field = current ? "currentKubernetesVersion" : "kubernetesVersion";
     if (!raw) return unknown("the cluster shows neither currentKubernetesVersion nor kubernetesVersion");

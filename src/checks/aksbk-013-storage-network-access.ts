@@ -5,14 +5,24 @@ import { DOCS, defineCheck, fail, pass, unknown } from "./define-check.js";
 
 const VAULT_TYPE_SEGMENT = "/providers/microsoft.dataprotection/backupvaults/";
 
-/** A resource-instance rule's resourceId matches a vault key; a trailing `*` matches any name. */
+// A resource-instance rule's resourceId matches a vault. `*` matches within one segment, so both a
+// trailing `.../backupVaults/*` and the portal's "all instances in the subscription" form
+// `/subscriptions/{sub}/resourcegroups/*/providers/Microsoft.DataProtection/backupVaults/*` match.
+// With no vault resolved, any rule naming a backup vault counts (checks.md).
 export function ruleMatches(ruleId: string, vaultKey: string | undefined): boolean {
-  const raw = ruleId.trim();
-  const wildcard = raw.endsWith("*");
-  const key = wildcard ? raw.slice(0, -1).toLowerCase().replace(/\/+/g, "/") : idKey(raw);
-  if (!key.includes(VAULT_TYPE_SEGMENT)) return false;
-  if (vaultKey === undefined) return true; // no vault resolved: any backup vault counts
-  return wildcard ? vaultKey.startsWith(key.startsWith("/") ? key : "/" + key) : key === vaultKey;
+  const rule = idKey(ruleId.trim());
+  if (!rule.includes(VAULT_TYPE_SEGMENT)) return false;
+  if (vaultKey === undefined) return true;
+  if (!rule.includes("*")) return rule === vaultKey;
+  const ruleSegs = rule.split("/");
+  const vaultSegs = vaultKey.split("/");
+  if (ruleSegs.length !== vaultSegs.length) return false;
+  return ruleSegs.every((seg, i) => {
+    const v = vaultSegs[i] ?? "";
+    if (!seg.includes("*")) return seg === v;
+    const re = new RegExp("^" + seg.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*") + "$");
+    return re.test(v);
+  });
 }
 
 export default defineCheck({

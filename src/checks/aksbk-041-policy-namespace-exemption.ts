@@ -3,7 +3,8 @@
  * - An assignment at a management group whose ancestry for the cluster's subscription is not in the
  *   input "might cover" the cluster: if it would leave the namespace in scope, the check is `unknown`.
  * - An initiative counts as Kubernetes when any member definition in the input has mode
- *   Microsoft.Kubernetes.Data.
+ *   Microsoft.Kubernetes.Data; when none does but some members are not in the input, its kind cannot
+ *   be told (listed in the evidence, not deciding), like an assignment whose definition is absent.
  * - An unknown effect (no parameter, definition not in the input) counts as enforcing.
  */
 import { ancestorKeys, idKey, isSameOrAncestor, managementGroupKey } from "../model/arm-id.js";
@@ -33,13 +34,17 @@ function definitionOf(c: ClusterView, a: Res): Res | undefined {
   return id ? c.fleet.byKey.get(idKey(id)) : undefined;
 }
 
-function isKubernetesDefinition(c: ClusterView, def: Res): boolean {
+/** Is the definition (or initiative) a Kubernetes policy? `undefined`: cannot tell (initiative members not in the input). */
+function isKubernetesDefinition(c: ClusterView, def: Res): boolean | undefined {
   if (def.type === TYPES.policySetDefinition) {
-    return (arr(def.raw, "properties", "policyDefinitions") ?? []).some((m) => {
+    let missing = false;
+    for (const m of arr(def.raw, "properties", "policyDefinitions") ?? []) {
       const id = str(m, "policyDefinitionId");
       const member = id ? c.fleet.byKey.get(idKey(id)) : undefined;
-      return member !== undefined && eqi(str(member.raw, "properties", "mode"), K8S_MODE);
-    });
+      if (member === undefined) missing = true;
+      else if (eqi(str(member.raw, "properties", "mode"), K8S_MODE)) return true;
+    }
+    return missing ? undefined : false;
   }
   return eqi(str(def.raw, "properties", "mode"), K8S_MODE);
 }
@@ -51,15 +56,19 @@ function judge(c: ClusterView, a: Res): Verdict {
   const assigned = paramValue(a, "excludedNamespaces");
   const assignedList = Array.isArray(assigned) ? assigned.filter((x): x is string => typeof x === "string") : undefined;
   const base = { res: a, name, scope };
-  const isK8s = assignedList !== undefined || (def !== undefined && isKubernetesDefinition(c, def));
-  if (!isK8s) return { ...base, kind: def ? "not-kubernetes" : "undetermined", excluded: undefined };
+  // An initiative whose members are not in the input cannot be told apart either: it is listed, not dropped.
+  const isK8s = assignedList !== undefined ? true : def !== undefined ? isKubernetesDefinition(c, def) : undefined;
+  if (isK8s !== true) return { ...base, kind: isK8s === false ? "not-kubernetes" : "undetermined", excluded: undefined };
   if (eqi(str(a.raw, "properties", "enforcementMode"), "DoNotEnforce")) return { ...base, kind: "not-enforcing", excluded: assignedList };
   const effectParam = paramValue(a, "effect");
   const effect = typeof effectParam === "string" ? effectParam : str(def?.raw, "properties", "parameters", "effect", "defaultValue");
   if (effect && ["audit", "disabled"].includes(effect.toLowerCase())) return { ...base, kind: "not-enforcing", excluded: assignedList };
   // Without an assigned value the definition's default applies; the built-in defaults do not list the namespace.
-  const excluded = assignedList ?? (def ? strings(def.raw, "properties", "parameters", "excludedNamespaces", "defaultValue") : []);
-  return { ...base, kind: excluded.some((n) => n.toLowerCase() === BACKUP_NAMESPACE) ? "ok" : "leaves", excluded };
+  // `excluded` stays undefined when that default is not in the input either, so the fix keeps the
+  // built-in exclusions (kube-system…) instead of replacing them with the backup namespace alone.
+  const defaults = arr(def?.raw, "properties", "parameters", "excludedNamespaces", "defaultValue");
+  const excluded = assignedList ?? defaults?.filter((x): x is string => typeof x === "string");
+  return { ...base, kind: excluded?.some((n) => n.toLowerCase() === BACKUP_NAMESPACE) ? "ok" : "leaves", excluded };
 }
 
 function excludedByNotScopes(c: ClusterView, a: Res): boolean {
@@ -97,7 +106,7 @@ export default defineCheck({
       : "";
     if (leaves.length) {
       return fail(
-        `enforcing Kubernetes policy assignment(s) leave ${BACKUP_NAMESPACE} in scope: ${leaves.map((v) => `"${v.name}" at ${v.scope} (excludedNamespaces: ${v.excluded?.length ? v.excluded.join(", ") : "none"})`).join("; ")}${note}`,
+        `enforcing Kubernetes policy assignment(s) leave ${BACKUP_NAMESPACE} in scope: ${leaves.map((v) => `"${v.name}" at ${v.scope} (excludedNamespaces: ${v.excluded === undefined ? "not set; the definition's default is not in the input" : v.excluded.length ? v.excluded.join(", ") : "none"})`).join("; ")}${note}`,
         leaves.map((v) => policyFix(v)).join("\n"),
       );
     }

@@ -49,7 +49,13 @@ export default defineCheck({
     "If you use network security groups to filter traffic in the cluster's virtual network, add an inbound rule that allows the AzureBackup and AzureCloud service tags.",
   docsUrl: DOCS.nsg,
   evaluate(c) {
-    const subnets = [...new Set((arr(c.raw, "properties", "agentPoolProfiles") ?? []).map((p) => str(p, "vnetSubnetID")).filter((s): s is string => !!s))];
+    // One entry per subnet, compared by normalised id: pools sharing a subnet must not repeat its fix.
+    const byKey = new Map<string, string>();
+    for (const p of arr(c.raw, "properties", "agentPoolProfiles") ?? []) {
+      const s = str(p, "vnetSubnetID");
+      if (s && !byKey.has(idKey(s))) byKey.set(idKey(s), s);
+    }
+    const subnets = [...byKey.values()];
     if (!subnets.length) return notApplicable("no agent pool has a vnetSubnetID (AKS-managed virtual network)");
     const region = normaliseLocation(c.location);
     const problems: string[] = [];
