@@ -103,9 +103,9 @@ export class ClusterView {
   }
 
   /** `unknown` evidence when a kind was not collected for this cluster's subscription. */
-  notCollected(kind: Kind, subscriptionId = this.subscriptionId): string | undefined {
-    if (this.fleet.isCollected(kind, subscriptionId)) return undefined;
-    const err = this.fleet.collectionErrorFor(kind, subscriptionId);
+  notCollected(kind: Kind, subscriptionId = this.subscriptionId, resourceKey: string | undefined = this.key): string | undefined {
+    if (this.fleet.isCollected(kind, subscriptionId, resourceKey)) return undefined;
+    const err = this.fleet.collectionErrorFor(kind, subscriptionId, resourceKey);
     return `${kind} were not collected${err ? ` (${err})` : ""}, so this cannot be evaluated`;
   }
 

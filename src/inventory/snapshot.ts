@@ -28,6 +28,7 @@ export class SnapshotError extends Error {
 const errorSchema = z.object({
   kind: z.string().min(1),
   subscriptionId: z.string().optional(),
+  resourceId: z.string().optional(),
   message: z.string(),
 });
 

@@ -68,6 +68,7 @@ export class Fleet {
   readonly referenceTime: Date;
   readonly referenceTimeFromInput: boolean;
   private readonly failedKinds = new Map<Kind, Set<string> | "all">();
+  private readonly failedResources = new Map<Kind, Set<string>>();
   private readonly coverCache = new Map<string, boolean>();
   private readonly builtinGuids = new Set<string>();
 
@@ -78,6 +79,12 @@ export class Fleet {
     this.referenceTimeFromInput = input.collectedAt !== undefined;
     for (const e of input.errors) {
       const kind = e.kind as Kind;
+      if (e.resourceId) {
+        const set = this.failedResources.get(kind) ?? new Set<string>();
+        set.add(idKey(e.resourceId));
+        this.failedResources.set(kind, set);
+        continue;
+      }
       const prev = this.failedKinds.get(kind);
       if (prev === "all") continue;
       if (!e.subscriptionId) this.failedKinds.set(kind, "all");
@@ -198,9 +205,10 @@ export class Fleet {
     this.roleDefinitions.set(guid, def);
   }
 
-  /** Was `kind` collected (for this subscription, when one is given)? */
-  isCollected(kind: Kind, subscriptionId?: string): boolean {
+  /** Was `kind` collected (for this subscription, and this resource, when given)? */
+  isCollected(kind: Kind, subscriptionId?: string, resourceKey?: string): boolean {
     if (!this.collected.has(kind)) return false;
+    if (resourceKey !== undefined && this.failedResources.get(kind)?.has(resourceKey)) return false;
     const failed = this.failedKinds.get(kind);
     if (failed === undefined) return true;
     if (failed === "all") return false;
@@ -208,9 +216,12 @@ export class Fleet {
   }
 
   /** What the collection errors say about a kind, for evidence. */
-  collectionErrorFor(kind: Kind, subscriptionId?: string): string | undefined {
+  collectionErrorFor(kind: Kind, subscriptionId?: string, resourceKey?: string): string | undefined {
     const e = this.errors.find(
-      (x) => x.kind === kind && (!x.subscriptionId || !subscriptionId || x.subscriptionId.toLowerCase() === subscriptionId.toLowerCase()),
+      (x) =>
+        x.kind === kind &&
+        (!x.subscriptionId || !subscriptionId || x.subscriptionId.toLowerCase() === subscriptionId.toLowerCase()) &&
+        (!x.resourceId || (resourceKey !== undefined && idKey(x.resourceId) === resourceKey)),
     );
     return e?.message;
   }

@@ -58,6 +58,8 @@ export interface ClusterReport {
 export interface CollectionError {
   kind: string;
   subscriptionId?: string | undefined;
+  /** When the failure concerns one resource only (e.g. one cluster's trusted-access bindings). */
+  resourceId?: string | undefined;
   message: string;
 }
 
