@@ -11,7 +11,8 @@ import { Command, CommanderError, Option } from "commander";
 import { catalogue, evaluateFleet } from "../checks/evaluate.js";
 import { CHECKS } from "../checks/registry.js";
 import { loadSettings, SettingsError } from "../config/settings.js";
-import { readSnapshots, SnapshotError } from "../inventory/snapshot.js";
+import { mergeSnapshots, parseSnapshotDocument, readSnapshots, SnapshotError, type MergedSnapshot } from "../inventory/snapshot.js";
+import { collectLive, type LiveDeps } from "./live.js";
 import { Fleet, INDEXED_TYPES } from "../model/fleet.js";
 import type { AuditReport, ClusterStatus, Status } from "../model/types.js";
 import { renderReport, type Format } from "../report/index.js";
@@ -30,6 +31,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Working directory for the embedded store's data folder. */
   cwd?: string;
+  /** Live-inventory dependencies (tests inject a credential and a test server's CA). */
+  live?: LiveDeps;
 }
 
 const FORMATS = ["json", "table", "markdown", "csv", "html"] as const;
@@ -107,8 +110,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .command("audit")
-    .description("Audit the clusters in one or more snapshot files (offline), print a report and store the verdicts.")
-    .requiredOption("--snapshot <file...>", "snapshot file(s): our snapshot format, a JSON array of resources, or Resource Graph output; merged, duplicates removed")
+    .description("Audit the clusters of snapshot files (offline) or of subscriptions / management groups (live), print a report and store the verdicts.")
+    .option("--snapshot <file...>", "snapshot file(s): our snapshot format, a JSON array of resources, or Resource Graph output; merged, duplicates removed")
+    .option("--subscription <id...>", "audit these subscriptions live (signed in with DefaultAzureCredential)")
+    .option("--management-group <id...>", "audit every subscription under these management groups live")
+    .option("--verbose", "live: log every Azure request (method, path, status, duration)")
     .addOption(new Option("--format <format>", "report format (default: table on a terminal, json otherwise; or from the --out extension)").choices(FORMATS))
     .option("--out <file>", "write the report to a file instead of stdout")
     .option("--store <target>", STORE_HELP)
@@ -116,13 +122,24 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option("--no-color", "no ANSI colours in table output")
     .addHelpText(
       "after",
-      "\nExit codes: 0 nothing non-compliant, 1 at least one cluster non-compliant, 2 usage error or unreadable input.\n\nExamples:\n  aks-backup-audit audit --snapshot fleet.json --format html --out report.html\n  aks-backup-audit audit --snapshot a.json b.json --store none --format json",
+      "\nExit codes: 0 nothing non-compliant, 1 at least one cluster non-compliant or a live collection that missed something (see the report's collection.errors), 2 usage error or unreadable input.\n\nExamples:\n  aks-backup-audit audit --snapshot fleet.json --format html --out report.html\n  aks-backup-audit audit --snapshot a.json b.json --store none --format json\n  aks-backup-audit audit --subscription 00000000-0000-0000-0000-000000000000 --format html --out report.html",
     )
-    .action(async (o: { snapshot: string[]; format?: Format; out?: string; store?: string; exitZero?: boolean; color: boolean }) => {
+    .action(async (o: { snapshot?: string[]; subscription?: string[]; managementGroup?: string[]; verbose?: boolean; format?: Format; out?: string; store?: string; exitZero?: boolean; color: boolean }) => {
       const started = new Date();
       const settings = loadSettings(io.env);
+      const sources = [o.snapshot, o.subscription, o.managementGroup].filter((x) => x?.length).length;
+      if (sources !== 1) throw new UsageError("give exactly one of --snapshot FILE…, --subscription ID… or --management-group ID…");
       const target = resolveStoreTarget(o.store, { connectionString: settings.tablesConnectionString, endpoint: settings.tablesEndpoint }, io.cwd ? `${io.cwd}/.aks-backup-auditor` : undefined);
-      const merged = await readSnapshots(o.snapshot, { onlyTypes: INDEXED_TYPES });
+      let merged: MergedSnapshot;
+      let live = false;
+      if (o.snapshot?.length) merged = await readSnapshots(o.snapshot, { onlyTypes: INDEXED_TYPES });
+      else {
+        live = true;
+        const { snapshot, metrics } = await collectLive({ scope: { subscriptions: o.subscription ?? [], managementGroups: o.managementGroup ?? [] }, verbose: !!o.verbose, settings, stderr: io.stderr, deps: io.live ?? {} });
+        io.stderr.write(`collected ${metrics.clusters} cluster(s), ${metrics.rows} rows in ${(metrics.durationMs / 1000).toFixed(1)} s: ${metrics.graphRequests} Resource Graph requests, ${metrics.armCalls} ARM calls, ${metrics.graphRetries + metrics.armRetries} retries\n`);
+        merged = mergeSnapshots([parseSnapshotDocument(snapshot, "live collection")], { onlyTypes: INDEXED_TYPES });
+      }
+      for (const e of merged.errors) io.stderr.write(`warning: not collected: ${e.kind}${e.subscriptionId ? ` in subscription ${e.subscriptionId}` : ""}${e.resourceId ? ` for ${e.resourceId}` : ""}: ${e.message}\n`);
       for (const w of merged.warnings) io.stderr.write(`warning: ${w}\n`);
       const fleet = new Fleet(merged, started);
       let report: AuditReport;
@@ -141,7 +158,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             observedAt: fleet.referenceTime,
             completeSubscriptions: merged.scope.subscriptions,
             startedAt: started,
-            scope: merged.scope.subscriptions.length ? `subscriptions ${merged.scope.subscriptions.join(", ")}` : `snapshot ${o.snapshot.join(", ")}`,
+            scope: merged.scope.subscriptions.length ? `subscriptions ${merged.scope.subscriptions.join(", ")}` : `snapshot ${(o.snapshot ?? []).join(", ")}`,
           });
           io.stderr.write(
             `stored in ${open.describe}: ${stats.created} new, ${stats.updated} changed, ${stats.unchanged} unchanged` +
@@ -158,7 +175,25 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const s = report.summary;
         io.stderr.write(`${s.clusters} cluster(s): ${s.compliant} compliant, ${s.nonCompliant} non-compliant, ${s.unknown} unknown — ${format} report written to ${o.out}\n`);
       }
-      if (report.summary.nonCompliant > 0 && !o.exitZero) code = EXIT.nonCompliant;
+      if (!o.exitZero && (report.summary.nonCompliant > 0 || (live && merged.errors.length > 0))) code = EXIT.nonCompliant;
+    });
+
+  program
+    .command("collect")
+    .description("Collect a snapshot of subscriptions or management groups from Azure (DefaultAzureCredential) for offline audits.")
+    .option("--subscription <id...>", "subscriptions to collect")
+    .option("--management-group <id...>", "management groups to collect (every subscription under them)")
+    .requiredOption("--out <file>", "where to write the snapshot (contracts.md §1)")
+    .option("--verbose", "log every Azure request (method, path, status, duration)")
+    .addHelpText("after", "\nThe identity needs only Reader on the scopes (see README: Live audits).\nExit codes: 0 collected everything, 1 collected with gaps (listed in the snapshot's errors), 2 usage error.")
+    .action(async (o: { subscription?: string[]; managementGroup?: string[]; out: string; verbose?: boolean }) => {
+      if ([o.subscription, o.managementGroup].filter((x) => x?.length).length !== 1) throw new UsageError("give exactly one of --subscription ID… or --management-group ID…");
+      const settings = loadSettings(io.env);
+      const { snapshot, metrics } = await collectLive({ scope: { subscriptions: o.subscription ?? [], managementGroups: o.managementGroup ?? [] }, verbose: !!o.verbose, settings, stderr: io.stderr, deps: io.live ?? {} });
+      await writeFile(o.out, JSON.stringify(snapshot));
+      for (const e of snapshot.errors) io.stderr.write(`warning: not collected: ${e.kind}${e.subscriptionId ? ` in subscription ${e.subscriptionId}` : ""}${e.resourceId ? ` for ${e.resourceId}` : ""}: ${e.message}\n`);
+      io.stderr.write(`wrote ${o.out}: ${snapshot.resources.length} resources, ${metrics.clusters} cluster(s), ${snapshot.errors.length} gap(s); ${metrics.graphRequests} Resource Graph requests, ${metrics.armCalls} ARM calls, ${metrics.graphRetries + metrics.armRetries} retries, ${(metrics.durationMs / 1000).toFixed(1)} s\n`);
+      if (snapshot.errors.length) code = EXIT.nonCompliant;
     });
 
   program
