@@ -15,12 +15,15 @@ export default defineCheck({
     const bindings = c.bindings();
     if (!bindings.ok) return unknown(bindings.missing);
     const vault = c.vault();
-    if (!vault.ok && vault.reason !== "absent") return unknown(vault.missing);
     const ops = c.backupOperatorBindings();
     const cmd = (vaultId: string) =>
-      `az aks trustedaccess rolebinding create --resource-group ${shellArg(c.resourceGroup)} --cluster-name ${shellArg(c.name)} --subscription ${c.subscriptionId} --name backup-operator-binding --source-resource-id ${vaultId} --roles ${BACKUP_OPERATOR_ROLE}`;
+      `az aks trustedaccess rolebinding create --resource-group ${shellArg(c.resourceGroup)} --cluster-name ${shellArg(c.name)} --subscription ${c.subscriptionId} --name backup-operator-binding --source-resource-id ${shellArg(vaultId)} --roles ${BACKUP_OPERATOR_ROLE}`;
     if (!vault.ok) {
-      return fail(`no trusted-access binding on the cluster grants a backup vault the ${BACKUP_OPERATOR_ROLE} role, and no backup vault is associated with the cluster`, cmd("<backup vault id>"));
+      // The bindings were collected and the vault resolution falls back to them, so an unresolved vault
+      // means no binding carries the role: a fail whatever the vault (checks.md), even when the backup
+      // instances that would name it were not collected.
+      const why = vault.reason === "absent" ? "and no backup vault is associated with the cluster" : `and the backup vault could not be resolved (${vault.missing})`;
+      return fail(`no trusted-access binding on the cluster grants a backup vault the ${BACKUP_OPERATOR_ROLE} role, ${why}`, cmd("<backup vault id>"));
     }
     const v = vault.value;
     const match = ops.find((b) => idKey(str(b.raw, "properties", "sourceResourceId") ?? "") === v.key);

@@ -306,3 +306,21 @@ function parseVaultSub(id: string): string | undefined {
 export function shellArg(v: string): string {
   return /^[A-Za-z0-9_./:@=-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * The scopes a change to which can change this cluster's verdict: the cluster, its backup vault and
+ * instance, the snapshot resource group and the backup storage account. The event-driven re-audit
+ * maps a role assignment or resource change to clusters through these (stored per cluster).
+ */
+export function relatedScopes(view: ClusterView): string[] {
+  const out = new Set<string>([view.key]);
+  const v = view.vault();
+  if (v.ok) out.add(v.value.key);
+  const bi = view.backupInstance();
+  if (bi.ok) out.add(bi.value.id.key);
+  const rg = view.snapshotResourceGroup();
+  if (rg.ok) out.add(rg.value.key);
+  const st = view.storageScope();
+  if (st.ok) out.add(st.value.key);
+  return [...out];
+}

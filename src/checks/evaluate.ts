@@ -1,7 +1,7 @@
 /** Runs the catalogue over a fleet and builds the report (contracts.md §2). Pure: no I/O. */
 import type { Fleet } from "../model/fleet.js";
 import type { AuditReport, CatalogueEntry, CheckResult, ClusterReport, ClusterStatus, Suppression } from "../model/types.js";
-import { ClusterView } from "./cluster-view.js";
+import { ClusterView, relatedScopes } from "./cluster-view.js";
 import { applySeverity, type CheckDefinition, type Outcome } from "./define-check.js";
 import { CHECKS } from "./registry.js";
 
@@ -17,6 +17,10 @@ export interface EvaluateOptions {
   generatedAt?: Date;
   suppressions?: SuppressionLookup;
   checks?: readonly CheckDefinition[];
+  /** When given, filled with each cluster's related scopes (see relatedScopes) by cluster id. */
+  related?: Map<string, string[]>;
+  /** Evaluate only the clusters this returns true for (a targeted re-audit). */
+  only?: (clusterId: string) => boolean;
 }
 
 export function clusterStatus(checks: readonly CheckResult[]): ClusterStatus {
@@ -70,7 +74,13 @@ export function catalogue(checks: readonly CheckDefinition[] = CHECKS): Catalogu
 }
 
 export function evaluateFleet(fleet: Fleet, opts: EvaluateOptions = {}): AuditReport {
-  const clusters = fleet.clusters.map((r) => evaluateCluster(new ClusterView(r, fleet), opts));
+  const clusters: ClusterReport[] = [];
+  for (const r of fleet.clusters) {
+    if (opts.only && !opts.only(r.id.raw)) continue;
+    const view = new ClusterView(r, fleet);
+    clusters.push(evaluateCluster(view, opts));
+    opts.related?.set(r.id.raw, relatedScopes(view));
+  }
   const summary = { clusters: clusters.length, compliant: 0, nonCompliant: 0, unknown: 0 };
   for (const c of clusters) {
     if (c.status === "compliant") summary.compliant++;

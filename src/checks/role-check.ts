@@ -72,8 +72,14 @@ export function decideRole(view: ClusterView, principalId: string, required: Rol
   return { kind: "missing", seen };
 }
 
+/**
+ * The role name goes in double quotes, as checks.md and Microsoft's docs write it (and as cmd.exe and
+ * PowerShell accept it too); ids are quoted only when they need it — a resource group may be named
+ * `rg(prod)`, which an unquoted POSIX shell would reject.
+ */
 export function roleAssignCommand(principal: Principal, roleName: string, scope: Scope): string {
-  return `az role assignment create --assignee-object-id ${principal.principalId} --assignee-principal-type ServicePrincipal --role ${shellArg(roleName)} --scope ${scope.id}`;
+  const role = /^[^"$`\\!]*$/.test(roleName) ? `"${roleName}"` : shellArg(roleName);
+  return `az role assignment create --assignee-object-id ${shellArg(principal.principalId)} --assignee-principal-type ServicePrincipal --role ${role} --scope ${shellArg(scope.id)}`;
 }
 
 /** The whole evaluate() of a role check. */

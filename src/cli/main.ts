@@ -150,13 +150,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           const store = new ResultsStore(open.factory, settings.tablePrefix);
           await store.ensureTables();
           const suppressions = suppressionLookup(await store.listSuppressions(), started);
-          report = evaluateFleet(fleet, { generatedAt: started, suppressions: (id, check) => suppressions(id, check) });
+          const related = new Map<string, string[]>();
+          report = evaluateFleet(fleet, { generatedAt: started, suppressions: (id, check) => suppressions(id, check), related });
           const stats = await store.persist({
             report,
             runId: `cli-${started.toISOString().replace(/[:.]/g, "")}-${randomUUID().slice(0, 8)}`,
             trigger: "cli",
             observedAt: fleet.referenceTime,
             completeSubscriptions: merged.scope.subscriptions,
+            relatedScopes: related,
             startedAt: started,
             scope: merged.scope.subscriptions.length ? `subscriptions ${merged.scope.subscriptions.join(", ")}` : `snapshot ${(o.snapshot ?? []).join(", ")}`,
           });

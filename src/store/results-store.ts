@@ -8,10 +8,15 @@
  * | Runs         | `yyyy-mm` of the start    | inverted start time · run id               | audit run               |
  * | Suppressions | `suppression`             | check id · encoded scope                   | suppression             |
  * | DigestLedger | period (e.g. `2026-W48`)  | recipient group                            | digest send             |
+ * | ScopeIndex   | subscription of the scope | scope key · cluster key (encoded)          | (related scope, cluster) |
+ * | EventLog     | 2 hex chars of the id hash | event id                                   | Event Grid event seen   |
  *
  * - Latest verdicts by subscription are one partition scan; by status a filter on `status`; by failing
  *   check a filter on the per-check column `s_AKSBK_NNN` (see codec.ts).
  * - A cluster's history is a range scan of its row prefix in Transitions, newest first.
+ * - "Which clusters can a change at scope S affect?" is a range scan of S's prefix in ScopeIndex: each
+ *   cluster's related scopes (cluster, vault, backup instance, snapshot resource group, storage account)
+ *   are indexed when its verdict is written, and only then.
  * - Writes are transactions of at most 100 entities within one partition, a bounded number in flight.
  * - A re-audit that changes nothing writes nothing: each verdict carries a hash of its content.
  * - Two writers (a fleet audit and an event re-audit) may race on a cluster: every write is conditional
@@ -25,7 +30,7 @@ import type { AuditReport, CheckResult, ClusterReport, ClusterStatus, Collection
 import { decodeChecks, encodeChecks, statusColumn } from "./codec.js";
 import { clusterPartition, clusterRow, encodeKey, invertedTime, prefixEnd } from "./keys.js";
 
-export const TABLES = ["Verdicts", "Transitions", "Runs", "Suppressions", "DigestLedger"] as const;
+export const TABLES = ["Verdicts", "Transitions", "Runs", "Suppressions", "DigestLedger", "ScopeIndex", "EventLog"] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface TableFactory {
@@ -96,6 +101,12 @@ export interface PersistInput {
   completeSubscriptions: readonly string[];
   startedAt: Date;
   scope: string;
+  /** Cluster keys seen by other parts of the same run (chunked audits): never tombstoned. */
+  alsoSeen?: ReadonlySet<string> | undefined;
+  /** Per cluster id (as in the report): the scopes whose changes can change its verdict. */
+  relatedScopes?: ReadonlyMap<string, readonly string[]> | undefined;
+  /** Write the run record (default true; a chunk of a larger run leaves it to the run's end). */
+  recordRun?: boolean | undefined;
 }
 
 export interface PersistStats {
@@ -128,9 +139,9 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-function hashVerdict(c: ClusterReport): string {
+function hashVerdict(c: ClusterReport, scopes: readonly string[] | undefined): string {
   const h = createHash("sha256");
-  h.update(JSON.stringify([c.status, c.name, c.location, c.tags ?? null, c.checks]));
+  h.update(JSON.stringify([c.status, c.name, c.location, c.tags ?? null, c.checks, scopes ?? null]));
   return h.digest("base64url").slice(0, 22);
 }
 
@@ -175,7 +186,7 @@ export class ResultsStore {
 
   private async loadPartition(partition: string): Promise<Map<string, VerdictEntity>> {
     const out = new Map<string, VerdictEntity>();
-    const select = ["PartitionKey", "RowKey", "hash", "observedAtMs", "deletedAt", "state", "clusterId", "firstSeenAt", "status", "lastChangedAt"];
+    const select = ["PartitionKey", "RowKey", "hash", "observedAtMs", "deletedAt", "state", "clusterId", "clusterKey", "firstSeenAt", "status", "lastChangedAt", "scopes"];
     for await (const e of this.t.Verdicts.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq ${quote(partition)}`, select } })) {
       out.set(e.rowKey ?? "", e);
     }
@@ -211,7 +222,11 @@ export class ResultsStore {
       const decisions = new Map<string, Decision>();
       for (const [row, report] of clusters) decisions.set(row, { report, prev: existing.get(row) });
       if (complete.has(partition)) {
-        for (const [row, prev] of existing) if (!clusters.has(row) && !prev["deletedAt"]) decisions.set(row, { report: undefined, prev });
+        for (const [row, prev] of existing) {
+          if (clusters.has(row) || prev["deletedAt"]) continue;
+          if (input.alsoSeen?.has(String(prev["clusterKey"] ?? ""))) continue;
+          decisions.set(row, { report: undefined, prev });
+        }
       }
       await this.writeDecisions(partition, decisions, input, obsMs, stats, transitions);
     });
@@ -246,11 +261,11 @@ export class ResultsStore {
     });
     stats.transitions = transitions.length;
 
-    await this.recordRun(input, stats);
+    if (input.recordRun !== false) await this.recordRun(input, stats);
     return stats;
   }
 
-  private decide(d: Decision, obsMs: number): "create" | "update" | "unchanged" | "stale" | "tombstone" | "skip" {
+  private decide(d: Decision, obsMs: number, scopes: readonly string[] | undefined): "create" | "update" | "unchanged" | "stale" | "tombstone" | "skip" {
     const prevMs = typeof d.prev?.["observedAtMs"] === "number" ? d.prev["observedAtMs"] : Number(d.prev?.["observedAtMs"] ?? -Infinity);
     if (!d.report) {
       if (!d.prev || d.prev["deletedAt"]) return "skip";
@@ -258,7 +273,7 @@ export class ResultsStore {
     }
     if (!d.prev) return "create";
     if (prevMs > obsMs) return "stale";
-    if (d.prev["hash"] === hashVerdict(d.report) && !d.prev["deletedAt"]) return "unchanged";
+    if (d.prev["hash"] === hashVerdict(d.report, scopes) && !d.prev["deletedAt"]) return "unchanged";
     return "update";
   }
 
@@ -290,7 +305,8 @@ export class ResultsStore {
       resourceGroup: report.resourceGroup,
       location: report.location,
       status: report.status,
-      hash: hashVerdict(report),
+      hash: hashVerdict(report, input.relatedScopes?.get(report.id)),
+      scopes: JSON.stringify(input.relatedScopes?.get(report.id) ?? []),
       observedAt: obsIso,
       observedAtMs: input.observedAt.getTime(),
       firstSeenAt: typeof prev?.["firstSeenAt"] === "string" ? prev["firstSeenAt"] : obsIso,
@@ -306,12 +322,13 @@ export class ResultsStore {
 
   private async writeDecisions(partition: string, decisions: Map<string, Decision>, input: PersistInput, obsMs: number, stats: PersistStats, transitions: { partition: string; t: Transition }[]): Promise<void> {
     const obsIso = input.observedAt.toISOString();
+    const scopeChanges: { clusterId: string; before: string[]; after: readonly string[] }[] = [];
     let pending = [...decisions.entries()];
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= MAX_ATTEMPTS) throw new Error(`gave up writing ${pending.length} verdict(s) in partition ${partition} after ${MAX_ATTEMPTS} conflicting attempts`);
       const batch: { row: string; action: TransactionAction; kind: string; trans: Transition[] }[] = [];
       for (const [row, d] of pending) {
-        const kind = this.decide(d, obsMs);
+        const kind = this.decide(d, obsMs, d.report ? input.relatedScopes?.get(d.report.id) : undefined);
         if (kind === "unchanged") stats.unchanged++;
         if (kind === "stale") stats.stale++;
         if (kind === "unchanged" || kind === "stale" || kind === "skip") continue;
@@ -340,6 +357,8 @@ export class ResultsStore {
             else stats.updated++;
             if (b.kind !== "tombstone" && decisions.get(b.row)?.prev?.["deletedAt"]) stats.resurrected++;
             for (const t of b.trans) transitions.push({ partition, t });
+            const d = decisions.get(b.row);
+            if (d?.report && input.relatedScopes) scopeChanges.push({ clusterId: d.report.id, before: parseList(d.prev?.["scopes"]), after: input.relatedScopes.get(d.report.id) ?? [] });
           }
         } catch (e) {
           if (!isStatus(e, 412) && !isStatus(e, 409)) throw e;
@@ -355,6 +374,80 @@ export class ResultsStore {
         }
       });
       pending = retry;
+    }
+    if (scopeChanges.length) stats.transactions += await this.updateScopeIndex(scopeChanges);
+  }
+
+  /** Add and remove (scope, cluster) rows for clusters whose related scopes changed. Returns transactions. */
+  private async updateScopeIndex(changes: readonly { clusterId: string; before: readonly string[]; after: readonly string[] }[]): Promise<number> {
+    const byPartition = new Map<string, TransactionAction[]>();
+    for (const c of changes) {
+      const clusterKey = idKey(c.clusterId);
+      const after = new Set(c.after);
+      const before = new Set(c.before);
+      const add = (scope: string, action: TransactionAction) => {
+        const p = scopePartition(scope);
+        const list = byPartition.get(p) ?? [];
+        list.push(action);
+        byPartition.set(p, list);
+      };
+      for (const scope of after) {
+        if (before.has(scope)) continue;
+        add(scope, ["upsert", { partitionKey: scopePartition(scope), rowKey: `${encodeKey(scope)}|${encodeKey(clusterKey)}`, scope, clusterId: c.clusterId }, "Replace"]);
+      }
+      for (const scope of before) {
+        if (after.has(scope)) continue;
+        add(scope, ["delete", { partitionKey: scopePartition(scope), rowKey: `${encodeKey(scope)}|${encodeKey(clusterKey)}` }]);
+      }
+    }
+    let transactions = 0;
+    await mapLimit([...byPartition.values()], CONCURRENCY, async (actions) => {
+      for (const part of chunk(actions, 100)) {
+        try {
+          await this.t.ScopeIndex.submitTransaction(part);
+          transactions++;
+        } catch (e) {
+          // A delete of a row already gone fails the batch: fall back to one at a time, ignoring 404.
+          if (!isStatus(e, 404)) throw e;
+          for (const a of part) {
+            try {
+              if (a[0] === "delete") await this.t.ScopeIndex.deleteEntity(a[1].partitionKey ?? "", a[1].rowKey ?? "");
+              else await this.t.ScopeIndex.upsertEntity(a[1], "Replace");
+            } catch (err) {
+              if (!isStatus(err, 404)) throw err;
+            }
+          }
+        }
+      }
+    });
+    return transactions;
+  }
+
+  /**
+   * Clusters whose related scopes are `scope` or lie under it (whole segments). Undefined when the
+   * scope is above any subscription (a management group or the root): the caller must widen.
+   */
+  async clustersUnderScope(scope: string): Promise<string[] | undefined> {
+    const key = idKey(scope);
+    if (!key.startsWith("/subscriptions/")) return undefined;
+    const prefix = encodeKey(key);
+    const filter = `PartitionKey eq ${quote(scopePartition(key))} and RowKey ge ${quote(prefix)} and RowKey lt ${quote(prefixEnd(prefix))}`;
+    const out = new Set<string>();
+    for await (const e of this.t.ScopeIndex.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ["scope", "clusterId"] } })) {
+      if (isSameOrAncestor(key, String(e["scope"]))) out.add(String(e["clusterId"]));
+    }
+    return [...out];
+  }
+
+  /** Record an event id; false when it was seen before (Event Grid delivers at least once). */
+  async firstDelivery(eventId: string, at = new Date()): Promise<boolean> {
+    const h = createHash("sha256").update(eventId).digest("hex");
+    try {
+      await this.t.EventLog.createEntity({ partitionKey: h.slice(0, 2), rowKey: encodeKey(eventId).slice(0, 900), at: at.toISOString() });
+      return true;
+    } catch (e) {
+      if (isStatus(e, 409)) return false;
+      throw e;
     }
   }
 
@@ -514,6 +607,21 @@ export function suppressionLookup(list: readonly StoredSuppression[], now: Date)
 /** An OData string literal: single quotes, inner quotes doubled. */
 export function quote(v: string): string {
   return `'${v.replace(/'/g, "''")}'`;
+}
+
+function scopePartition(scopeKey: string): string {
+  const sub = /^\/subscriptions\/([^/]+)/.exec(scopeKey)?.[1];
+  return encodeKey(sub ?? "global");
+}
+
+function parseList(v: unknown): string[] {
+  if (typeof v !== "string" || !v) return [];
+  try {
+    const x: unknown = JSON.parse(v);
+    return Array.isArray(x) ? x.filter((s): s is string => typeof s === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 function parseState(v: unknown): Record<string, [Status, string]> {

@@ -255,3 +255,41 @@ describe("entity size limits", () => {
     expect(noise.startsWith(e.slice(0, 1000))).toBe(true);
   });
 });
+
+describe("the scope index and event log", () => {
+  it("maps a change at a scope to the clusters whose related scopes lie under it, by whole segments", async () => {
+    const store = await freshStore();
+    const a = clusterId(SUB_A, "rg-aks", "a");
+    const b = clusterId(SUB_A, "rg-aks", "b");
+    const snapA = `/subscriptions/${SUB_A}/resourceGroups/rg-snap`;
+    const snapB = `/subscriptions/${SUB_A}/resourceGroups/rg-snap2`;
+    const storage = `/subscriptions/${SUB_B}/resourceGroups/rg-st/providers/Microsoft.Storage/storageAccounts/st1`;
+    const related = new Map([
+      [a, [a.toLowerCase(), snapA.toLowerCase(), storage.toLowerCase()]],
+      [b, [b.toLowerCase(), snapB.toLowerCase()]],
+    ]);
+    const s1 = await store.persist(input([clusterReport(a), clusterReport(b)], T1, { relatedScopes: related }));
+    expect(s1.transactions).toBeGreaterThan(0);
+    const under = async (scope: string) => ((await store.clustersUnderScope(scope)) ?? ["<widen>"]).sort();
+    expect(await under(snapA)).toEqual([a]); // not rg-snap2, a prefix-named sibling
+    expect(await under(`/subscriptions/${SUB_A}/resourceGroups/RG-SNAP2/`)).toEqual([b]);
+    expect(await under(`/subscriptions/${SUB_A}`)).toEqual([a, b].sort());
+    expect(await under(`${storage}/blobServices/default`)).toEqual([]);
+    expect(await under(`/subscriptions/${SUB_B}/resourceGroups/rg-st`)).toEqual([a]);
+    expect(await store.clustersUnderScope("/providers/Microsoft.Management/managementGroups/mg")).toBeUndefined();
+
+    // Unchanged re-audit writes nothing, index included; a changed scope moves the row.
+    expect((await store.persist(input([clusterReport(a), clusterReport(b)], T2, { relatedScopes: related }))).transactions).toBe(0);
+    related.set(b, [b.toLowerCase(), snapA.toLowerCase()]);
+    await store.persist(input([clusterReport(a), clusterReport(b)], T3, { relatedScopes: related }));
+    expect(await under(snapA)).toEqual([a, b].sort());
+    expect(await under(snapB)).toEqual([]);
+  });
+
+  it("remembers event ids, so a redelivered event is recognised", async () => {
+    const store = await freshStore();
+    expect(await store.firstDelivery("831e1650-001e-001b-66ab-eeb76e069631")).toBe(true);
+    expect(await store.firstDelivery("831e1650-001e-001b-66ab-eeb76e069631")).toBe(false);
+    expect(await store.firstDelivery("another/id?#")).toBe(true);
+  });
+});
