@@ -18,6 +18,8 @@ export interface FleetInput {
   errors: readonly CollectionError[];
   /** The snapshot's `collectedAt`; the reference time for time-based checks. */
   collectedAt?: Date | undefined;
+  /** The subscriptions the input says it covers; resources of others may be present but are partial. */
+  scope?: { subscriptions: readonly string[]; managementGroups: readonly string[] } | undefined;
 }
 
 export interface RoleAssignment {
@@ -69,6 +71,7 @@ export class Fleet {
   readonly referenceTimeFromInput: boolean;
   private readonly failedKinds = new Map<Kind, Set<string> | "all">();
   private readonly failedResources = new Map<Kind, Set<string>>();
+  private readonly scopeSubscriptions: ReadonlySet<string> | undefined;
   private readonly coverCache = new Map<string, boolean>();
   private readonly builtinGuids = new Set<string>();
 
@@ -77,6 +80,8 @@ export class Fleet {
     this.errors = input.errors;
     this.referenceTime = input.collectedAt ?? now;
     this.referenceTimeFromInput = input.collectedAt !== undefined;
+    const subs = input.scope?.subscriptions ?? [];
+    this.scopeSubscriptions = subs.length ? new Set(subs.map((x) => x.toLowerCase())) : undefined;
     for (const e of input.errors) {
       const kind = e.kind as Kind;
       if (e.resourceId) {
@@ -224,6 +229,15 @@ export class Fleet {
         (!x.resourceId || (resourceKey !== undefined && idKey(x.resourceId) === resourceKey)),
     );
     return e?.message;
+  }
+
+  /**
+   * Was this subscription inside the audited scope? True when the input states no subscription scope.
+   * What the input shows about a subscription outside it may be incomplete: a grant seen there is
+   * proof, a grant not seen there is not proof of absence.
+   */
+  inScope(subscriptionId: string): boolean {
+    return this.scopeSubscriptions === undefined || this.scopeSubscriptions.has(subscriptionId.toLowerCase());
   }
 
   isBuiltinRole(guid: string): boolean {

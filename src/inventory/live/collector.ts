@@ -295,10 +295,7 @@ export async function collectFleet(o: CollectOptions): Promise<CollectResult> {
     );
     o.progress?.onArm?.("bindings", ++bindingsDone, clusters.length);
     if (r.ok) {
-      for (const b of r.value) {
-        const bid = typeof b["id"] === "string" ? b["id"] : `${id}/trustedAccessRoleBindings/${String(b["name"])}`;
-        keep({ ...b, id: bid, type: "Microsoft.ContainerService/managedClusters/trustedAccessRoleBindings" });
-      }
+      for (const b of r.value) keep(bindingAsRest(b, id));
     } else if (r.failure.kind !== "not_found") {
       // Bindings are read per cluster, so the error names the cluster: only it goes unknown.
       errors.push({ kind: "trustedAccessRoleBindings", subscriptionId: sub, resourceId: id, message: `trusted-access role bindings of cluster ${name}: ${r.failure.kind}${r.failure.status ? ` (HTTP ${r.failure.status})` : ""}: ${r.failure.message}` });
@@ -319,5 +316,21 @@ export async function collectFleet(o: CollectOptions): Promise<CollectResult> {
       resources: [...byId.values()],
     },
     metrics,
+  };
+}
+
+/**
+ * The SDK flattens a binding's `properties` into the model; the snapshot keeps the REST shape
+ * (contracts.md §1: objects as Azure returns them), so the checks read the same fields either way.
+ */
+export function bindingAsRest(b: JsonObject, clusterId: string): JsonObject {
+  const { id, name, type, systemData, properties, ...rest } = b;
+  const props = isObject(properties) ? properties : rest;
+  return {
+    id: typeof id === "string" ? id : `${clusterId}/trustedAccessRoleBindings/${String(name)}`,
+    name: name ?? null,
+    type: typeof type === "string" ? type : "Microsoft.ContainerService/managedClusters/trustedAccessRoleBindings",
+    ...(systemData !== undefined ? { systemData } : {}),
+    properties: props,
   };
 }
