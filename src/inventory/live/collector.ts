@@ -140,11 +140,14 @@ export async function collectFleet(o: CollectOptions): Promise<CollectResult> {
     const rows: JsonObject[] = [];
     const query = graphQuery(k);
     let skipToken: string | undefined;
+    let total: number | undefined;
     for (let page = 0; page < 100_000; page++) {
+      // Pages this query still has to read: unknown before the first answer (go early, learn the size).
+      const pagesLeft = total === undefined ? 1_000 : Math.ceil(Math.max(0, total - rows.length) / pageSize);
       let headers: { get(n: string): string | undefined } | undefined;
       const res = await withRetry<QueryResponse>(
         async () => {
-          await gate.acquire();
+          const ticket = await gate.acquire(pagesLeft);
           metrics.graphRequests++;
           let released = false;
           try {
@@ -156,13 +159,13 @@ export async function collectFleet(o: CollectOptions): Promise<CollectResult> {
                 },
               },
             );
-            gate.release(headers);
+            gate.release(ticket, headers);
             released = true;
             return r;
           } catch (e) {
             const h = (e as { response?: { headers?: { get(n: string): string | undefined } } }).response?.headers;
             if ((e as { statusCode?: number }).statusCode === 429) gate.throttled(retryAfterMs(h) ?? 5000);
-            if (!released) gate.release(h);
+            if (!released) gate.release(ticket, h);
             throw e;
           }
         },
@@ -178,6 +181,7 @@ export async function collectFleet(o: CollectOptions): Promise<CollectResult> {
       const data: unknown = res.value.data;
       if (!Array.isArray(data)) return { error: "Resource Graph answered without an object array" };
       for (const d of data) if (isObject(d) && typeof d["id"] === "string") rows.push(d);
+      if (typeof res.value.totalRecords === "number") total = res.value.totalRecords;
       o.progress?.onPage?.(k.kind, data.length);
       skipToken = res.value.skipToken;
       if (!skipToken) return { rows };
@@ -194,9 +198,8 @@ export async function collectFleet(o: CollectOptions): Promise<CollectResult> {
     ? chunk(requestedSubs, batchSize).map((b) => ({ subscriptions: b, subs: b }))
     : mgs.map((m) => ({ managementGroups: [m], subs: [] }));
   const failedKinds = new Set<string>();
-  const work = GRAPH_KINDS.flatMap((k) => scopes.map((s) => ({ k, s })));
   const rowsByKind = new Map<string, number>();
-  await mapLimit(work, 4, async ({ k, s }) => {
+  const runKinds = (kinds: readonly GraphKind[]) => mapLimit(kinds.flatMap((k) => scopes.map((s) => ({ k, s }))), 8, async ({ k, s }) => {
     const r = await queryAll(k, { ...(s.subscriptions ? { subscriptions: s.subscriptions } : {}), ...(s.managementGroups ? { managementGroups: s.managementGroups } : {}) });
     if ("error" in r) {
       failedKinds.add(k.kind);
@@ -210,6 +213,9 @@ export async function collectFleet(o: CollectOptions): Promise<CollectResult> {
     rowsByKind.set(k.kind, (rowsByKind.get(k.kind) ?? 0) + r.rows.length);
     o.progress?.onKindDone?.(k.kind, r.rows.length, false);
   });
+  // Clusters and subscriptions first: the ARM reads need them, and then run alongside the other kinds.
+  const first = GRAPH_KINDS.filter((k) => k.kind === "clusters" || k.kind === "subscriptions");
+  await runKinds(first);
 
   // 2. Which subscriptions did we actually see? A requested one Resource Graph does not show is not
   //    readable by this identity (or does not exist): everything about it is unknown.
@@ -261,46 +267,49 @@ export async function collectFleet(o: CollectOptions): Promise<CollectResult> {
       ),
     );
 
-  let providersDone = 0;
-  await mapLimit(auditedSubs, o.armConcurrency ?? 16, async (sub) => {
-    const out: { h?: { get(n: string): string | undefined } } = {};
-    const r = await armCall(sub, () => o.clients.resources(sub).providers.get(ARM_API.providers, { onResponse: (raw) => (out.h = raw.headers) }), out);
-    o.progress?.onArm?.("provider", ++providersDone, auditedSubs.length);
-    if (r.ok) {
-      const p = r.value as unknown as JsonObject;
-      keep({ id: `/subscriptions/${sub}/providers/${ARM_API.providers}`, namespace: (p["namespace"] as string) ?? ARM_API.providers, registrationState: (p["registrationState"] as string) ?? "" });
-    } else {
-      errors.push({ kind: "providers", subscriptionId: sub, message: `provider registration of ${ARM_API.providers}: ${r.failure.kind}${r.failure.status ? ` (HTTP ${r.failure.status})` : ""}: ${r.failure.message}` });
-    }
-  });
+  const armWork = async (): Promise<void> => {
+    let providersDone = 0;
+    await mapLimit(auditedSubs, o.armConcurrency ?? 16, async (sub) => {
+      const out: { h?: { get(n: string): string | undefined } } = {};
+      const r = await armCall(sub, () => o.clients.resources(sub).providers.get(ARM_API.providers, { onResponse: (raw) => (out.h = raw.headers) }), out);
+      o.progress?.onArm?.("provider", ++providersDone, auditedSubs.length);
+      if (r.ok) {
+        const p = r.value as unknown as JsonObject;
+        keep({ id: `/subscriptions/${sub}/providers/${ARM_API.providers}`, namespace: (p["namespace"] as string) ?? ARM_API.providers, registrationState: (p["registrationState"] as string) ?? "" });
+      } else {
+        errors.push({ kind: "providers", subscriptionId: sub, message: `provider registration of ${ARM_API.providers}: ${r.failure.kind}${r.failure.status ? ` (HTTP ${r.failure.status})` : ""}: ${r.failure.message}` });
+      }
+    });
 
-  let bindingsDone = 0;
-  await mapLimit(clusters, o.armConcurrency ?? 16, async (cl) => {
-    const id = String(cl["id"]);
-    const parts = id.split("/");
-    const sub = String(cl["subscriptionId"] ?? parts[2] ?? "");
-    const rg = String(cl["resourceGroup"] ?? parts[4] ?? "");
-    const name = String(cl["name"] ?? parts[8] ?? "");
-    const out: { h?: { get(n: string): string | undefined } } = {};
-    const r = await armCall(
-      sub,
-      async () => {
-        const list: JsonObject[] = [];
-        for await (const b of o.clients.containers(sub).trustedAccessRoleBindings.list(rg, name, { onResponse: (raw) => (out.h = raw.headers) })) {
-          list.push(b as unknown as JsonObject);
-        }
-        return list;
-      },
-      out,
-    );
-    o.progress?.onArm?.("bindings", ++bindingsDone, clusters.length);
-    if (r.ok) {
-      for (const b of r.value) keep(bindingAsRest(b, id));
-    } else if (r.failure.kind !== "not_found") {
-      // Bindings are read per cluster, so the error names the cluster: only it goes unknown.
-      errors.push({ kind: "trustedAccessRoleBindings", subscriptionId: sub, resourceId: id, message: `trusted-access role bindings of cluster ${name}: ${r.failure.kind}${r.failure.status ? ` (HTTP ${r.failure.status})` : ""}: ${r.failure.message}` });
-    }
-  });
+    let bindingsDone = 0;
+    await mapLimit(clusters, o.armConcurrency ?? 16, async (cl) => {
+      const id = String(cl["id"]);
+      const parts = id.split("/");
+      const sub = String(cl["subscriptionId"] ?? parts[2] ?? "");
+      const rg = String(cl["resourceGroup"] ?? parts[4] ?? "");
+      const name = String(cl["name"] ?? parts[8] ?? "");
+      const out: { h?: { get(n: string): string | undefined } } = {};
+      const r = await armCall(
+        sub,
+        async () => {
+          const list: JsonObject[] = [];
+          for await (const b of o.clients.containers(sub).trustedAccessRoleBindings.list(rg, name, { onResponse: (raw) => (out.h = raw.headers) })) {
+            list.push(b as unknown as JsonObject);
+          }
+          return list;
+        },
+        out,
+      );
+      o.progress?.onArm?.("bindings", ++bindingsDone, clusters.length);
+      if (r.ok) {
+        for (const b of r.value) keep(bindingAsRest(b, id));
+      } else if (r.failure.kind !== "not_found") {
+        // Bindings are read per cluster, so the error names the cluster: only it goes unknown.
+        errors.push({ kind: "trustedAccessRoleBindings", subscriptionId: sub, resourceId: id, message: `trusted-access role bindings of cluster ${name}: ${r.failure.kind}${r.failure.status ? ` (HTTP ${r.failure.status})` : ""}: ${r.failure.message}` });
+      }
+    });
+  };
+  await Promise.all([runKinds(GRAPH_KINDS.filter((k) => !first.includes(k))), armWork()]);
   gate.dispose();
   metrics.throttleWaitMs += gate.waitedMs + buckets.waitedMs;
   metrics.durationMs = Date.now() - started;

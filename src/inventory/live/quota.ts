@@ -22,35 +22,50 @@ export function parseResetsAfter(v: string | null | undefined): number | undefin
 export class GraphQuotaGate {
   /** Requests we may still send in the current window; undefined until an answer tells us. */
   private remaining: number | undefined;
+  /** Earliest time the current window is known to be over (see release). */
   private resetAt = 0;
+  /** The largest quota seen (remaining + 1 on a window's first answer): a new window's budget. */
+  private limit: number | undefined;
   private inFlight = 0;
-  private waiters: (() => void)[] = [];
+  /** Tickets of requests sent and not yet answered, in sending order. */
+  private readonly open = new Set<number>();
+  private nextTicket = 0;
+  private waiters: { priority: number; wake: () => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
   waitedMs = 0;
 
   constructor(
     private readonly clock: Clock = Date.now,
     private readonly initialInFlight = 3,
+    private readonly marginMs = 25,
   ) {}
 
-  /** Wait for permission to send one request. */
-  async acquire(): Promise<void> {
+  /**
+   * Wait for permission to send one request. When the budget is short, higher `priority` goes first:
+   * the collector passes the pages a query still has to read, so the longest chain of pages — the
+   * critical path — is not starved by short ones.
+   */
+  async acquire(priority = 0): Promise<number> {
     for (let spins = 0; spins < 100_000; spins++) {
       const now = this.clock();
-      if (this.remaining !== undefined && this.remaining <= 0 && now >= this.resetAt) this.remaining = undefined; // new window
+      if (this.remaining !== undefined && this.remaining <= 0 && now >= this.resetAt + this.marginMs) {
+        this.remaining = this.limit; // a new window: its whole budget (or learn it again)
+      }
       if (this.remaining === undefined ? this.inFlight < this.initialInFlight : this.remaining > 0) {
         if (this.remaining !== undefined) this.remaining--;
         this.inFlight++;
-        return;
+        const ticket = this.nextTicket++;
+        this.open.add(ticket);
+        return ticket;
       }
       const started = now;
       await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
+        this.waiters.push({ priority, wake: resolve });
         if (this.remaining !== undefined && !this.timer) {
           this.timer = setTimeout(() => {
             this.timer = undefined;
             this.wake();
-          }, Math.max(0, this.resetAt - now) + 50);
+          }, Math.max(0, this.resetAt + this.marginMs - now) + 1);
         }
       });
       this.waitedMs += this.clock() - started;
@@ -58,15 +73,35 @@ export class GraphQuotaGate {
     throw new Error("quota gate: gave up waiting");
   }
 
-  /** An answer came back (headers), or the request failed (no headers). */
-  release(headers?: { get(name: string): string | undefined | null }): void {
+  /**
+   * An answer came back (headers), or the request failed (no headers). Answers arrive out of order, so
+   * within a window the count only goes down. Each answer bounds the window's end from above
+   * (`now + resets-after`, which Azure rounds to whole seconds); the smallest bound is the tightest.
+   * A bound well past the current one means a new window.
+   */
+  release(ticket: number, headers?: { get(name: string): string | undefined | null }): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    this.open.delete(ticket);
     const rem = headers?.get("x-ms-user-quota-remaining");
     const resets = parseResetsAfter(headers?.get("x-ms-user-quota-resets-after"));
     if (rem !== undefined && rem !== null && /^\d+$/.test(rem)) {
-      // The server's count, less what we already have in flight in this window.
-      this.remaining = Math.max(0, Number(rem) - this.inFlight);
-      if (resets !== undefined) this.resetAt = this.clock() + resets;
+      const r = Number(rem);
+      const now = this.clock();
+      this.limit = Math.max(this.limit ?? 0, r + 1);
+      const bound = now + (resets ?? 0);
+      // The server counted this request and those sent before it; those sent after it and still
+      // unanswered may not be in its count yet.
+      let later = 0;
+      for (const t of this.open) if (t > ticket) later++;
+      const left = Math.max(0, r - later);
+      const newWindow = this.remaining === undefined || now >= this.resetAt || bound > this.resetAt + 1500;
+      if (newWindow) {
+        this.remaining = left;
+        this.resetAt = bound;
+      } else {
+        this.remaining = Math.min(this.remaining ?? left, left);
+        this.resetAt = Math.min(this.resetAt, bound);
+      }
     }
     this.wake();
   }
@@ -78,9 +113,10 @@ export class GraphQuotaGate {
   }
 
   private wake(): void {
-    const w = this.waiters;
+    // Resolved in priority order, their continuations run in that order and take the budget first.
+    const w = this.waiters.sort((a, b) => b.priority - a.priority);
     this.waiters = [];
-    for (const r of w) r();
+    for (const r of w) r.wake();
   }
 
   dispose(): void {
