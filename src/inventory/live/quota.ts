@@ -27,8 +27,6 @@ export class GraphQuotaGate {
   /** The largest quota seen (remaining + 1 on a window's first answer): a new window's budget. */
   private limit: number | undefined;
   private inFlight = 0;
-  /** Tickets of requests sent and not yet answered, in sending order. */
-  private readonly open = new Set<number>();
   private nextTicket = 0;
   private waiters: { priority: number; wake: () => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -49,14 +47,15 @@ export class GraphQuotaGate {
     for (let spins = 0; spins < 100_000; spins++) {
       const now = this.clock();
       if (this.remaining !== undefined && this.remaining <= 0 && now >= this.resetAt + this.marginMs) {
-        this.remaining = this.limit; // a new window: its whole budget (or learn it again)
+        // A new window: its whole budget (or learn it again). Its end is unknown until an answer
+        // tells us, so no second grant can happen before then.
+        this.remaining = this.limit;
+        this.resetAt = Number.POSITIVE_INFINITY;
       }
       if (this.remaining === undefined ? this.inFlight < this.initialInFlight : this.remaining > 0) {
         if (this.remaining !== undefined) this.remaining--;
         this.inFlight++;
-        const ticket = this.nextTicket++;
-        this.open.add(ticket);
-        return ticket;
+        return this.nextTicket++;
       }
       const started = now;
       await new Promise<void>((resolve) => {
@@ -81,7 +80,6 @@ export class GraphQuotaGate {
    */
   release(ticket: number, headers?: { get(name: string): string | undefined | null }): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
-    this.open.delete(ticket);
     const rem = headers?.get("x-ms-user-quota-remaining");
     const resets = parseResetsAfter(headers?.get("x-ms-user-quota-resets-after"));
     if (rem !== undefined && rem !== null && /^\d+$/.test(rem)) {
@@ -89,12 +87,11 @@ export class GraphQuotaGate {
       const now = this.clock();
       this.limit = Math.max(this.limit ?? 0, r + 1);
       const bound = now + (resets ?? 0);
-      // The server counted this request and those sent before it; those sent after it and still
-      // unanswered may not be in its count yet.
-      let later = 0;
-      for (const t of this.open) if (t > ticket) later++;
+      // The server's count covers this request and those sent before it; every request sent after it
+      // (answered or not) also spends this window, as far as we know.
+      const later = this.nextTicket - 1 - ticket;
       const left = Math.max(0, r - later);
-      const newWindow = this.remaining === undefined || now >= this.resetAt || bound > this.resetAt + 1500;
+      const newWindow = this.remaining === undefined || now >= this.resetAt || (Number.isFinite(this.resetAt) && bound > this.resetAt + 1500);
       if (newWindow) {
         this.remaining = left;
         this.resetAt = bound;
@@ -103,6 +100,8 @@ export class GraphQuotaGate {
         this.resetAt = Math.min(this.resetAt, bound);
       }
     }
+    // Every request of a new window failed without quota headers: do not wait forever.
+    if (!Number.isFinite(this.resetAt) && this.inFlight === 0) this.resetAt = this.clock() + 1000;
     this.wake();
   }
 
