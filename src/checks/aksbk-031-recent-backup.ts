@@ -1,5 +1,6 @@
 import { str } from "../model/props.js";
 import type { Res } from "../model/resource.js";
+import { shellArg } from "./cluster-view.js";
 import { DOCS, defineCheck, fail, notApplicable, pass, unknown } from "./define-check.js";
 
 const WINDOW_MS = 48 * 3600 * 1000;
@@ -36,10 +37,11 @@ export default defineCheck({
       if (!latest || end > latest.end) latest = { job, end, status };
     }
     const refText = `${ref.toISOString()} (${c.fleet.referenceTimeFromInput ? "the snapshot's collectedAt" : "now"})`;
-    const vault = inst.id.raw.slice(0, inst.id.raw.toLowerCase().lastIndexOf("/backupinstances/"));
+    const vaultId = inst.id.raw.slice(0, inst.id.raw.toLowerCase().lastIndexOf("/backupinstances/"));
+    const vaultParts = vaultId.split("/");
     const fix =
-      `az dataprotection job list --ids ${vault} --query "[?properties.backupInstanceId=='${inst.id.raw}'] | sort_by(@, &properties.startTime)[-5:].{status:properties.status, end:properties.endTime, error:properties.errorDetails}"\n` +
-      `az dataprotection backup-instance adhoc-backup --ids ${inst.id.raw} --rule-name <backup rule of the policy> --retention-tag-override Default`;
+      `az dataprotection job list --subscription ${vaultParts[2] ?? ""} --resource-group ${shellArg(vaultParts[4] ?? "")} --vault-name ${shellArg(vaultParts[8] ?? "")} --query "[?properties.backupInstanceId=='${inst.id.raw}'] | sort_by(@, &properties.startTime)[-5:].{status:properties.status, end:properties.endTime, error:properties.errorDetails}"\n` +
+      `az dataprotection backup-instance adhoc-backup --ids ${shellArg(inst.id.raw)} --rule-name '<backup rule of the policy>' --retention-tag-override Default`;
     if (!latest) return fail(`backup instance ${inst.name} has no finished backup job in the input (reference time ${refText})`, fix);
     const age = ref.getTime() - latest.end;
     const when = `${new Date(latest.end).toISOString()}, ${age < 0 ? `${formatAge(-age)} after` : `${formatAge(age)} before`} ${refText}`;

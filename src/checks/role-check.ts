@@ -69,6 +69,9 @@ export function decideRole(view: ClusterView, principalId: string, required: Rol
   }
   if (granted) return { kind: "granted", via: granted.a, definition: granted.d, inherited: granted.a.scopeKey !== target.key };
   if (maybe.length) return { kind: "unknown", why: `no assignment is known to grant it, but it may come from ${maybe.join("; ")}` };
+  if (!fleet.inScope(target.subscriptionId)) {
+    return { kind: "unknown", why: `no assignment that grants it is in the input, but subscription ${target.subscriptionId} was not in the audited scope, so its role assignments may be incomplete` };
+  }
   return { kind: "missing", seen };
 }
 

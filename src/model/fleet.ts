@@ -5,7 +5,7 @@
  */
 import { idKey, managementGroupName, parentKey, roleDefinitionGuid } from "./arm-id.js";
 import { BUILTIN_ROLES } from "./builtin-roles.js";
-import { arr, isObject, str, strings, type JsonObject } from "./props.js";
+import { arr, isObject, obj, str, strings, type JsonObject } from "./props.js";
 import type { RoleDefinition } from "./rbac.js";
 import { roleCovers } from "./rbac.js";
 import { toRes, TYPES, type Res } from "./resource.js";
@@ -198,14 +198,18 @@ export class Fleet {
 
   private addRoleDefinition(r: Res): void {
     const guid = (str(r.raw, "name") ?? r.id.name).toLowerCase();
-    const perms = arr(r.raw, "properties", "permissions") ?? [];
+    // ARM and Resource Graph nest the fields under `properties`; `az role definition list` and the
+    // built-in roles reference print them flat.
+    const props = obj(r.raw, "properties") ?? r.raw;
+    const perms = arr(props, "permissions");
+    if (!perms?.length && this.builtinGuids.has(guid)) return; // an empty copy never replaces a shipped built-in
     const def: RoleDefinition = {
       guid,
-      roleName: str(r.raw, "properties", "roleName") ?? guid,
-      actions: perms.flatMap((p) => strings(p, "actions")),
-      notActions: perms.flatMap((p) => strings(p, "notActions")),
-      dataActions: perms.flatMap((p) => strings(p, "dataActions")),
-      notDataActions: perms.flatMap((p) => strings(p, "notDataActions")),
+      roleName: str(props, "roleName") ?? guid,
+      actions: (perms ?? []).flatMap((p) => strings(p, "actions")),
+      notActions: (perms ?? []).flatMap((p) => strings(p, "notActions")),
+      dataActions: (perms ?? []).flatMap((p) => strings(p, "dataActions")),
+      notDataActions: (perms ?? []).flatMap((p) => strings(p, "notDataActions")),
     };
     this.roleDefinitions.set(guid, def);
   }

@@ -225,7 +225,8 @@ describe(`${ID} recent successful backup`, () => {
 
   it("the remediation lists the instance's jobs and starts an on-demand backup", () => {
     const r = run(ID, base());
-    expect(r.remediation).toContain(`az dataprotection job list --ids ${VAULT_ID}`);
+    expect(r.remediation).toContain(`az dataprotection job list --subscription ${SUB} --resource-group rg-backup --vault-name bv-1 `);
     expect(r.remediation).toContain(`adhoc-backup --ids ${INSTANCE_ID}`);
+    expect(r.remediation).toContain(`--rule-name '<backup rule of the policy>'`); // quoted: pasting it is no redirection
   });
 });
