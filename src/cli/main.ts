@@ -12,6 +12,7 @@ import { catalogue, evaluateFleet } from "../checks/evaluate.js";
 import { CHECKS } from "../checks/registry.js";
 import { loadSettings, SettingsError } from "../config/settings.js";
 import { mergeSnapshots, parseSnapshotDocument, readSnapshots, SnapshotError, type MergedSnapshot } from "../inventory/snapshot.js";
+import { registerDigestCommand } from "./digest-command.js";
 import { collectLive, type LiveDeps } from "./live.js";
 import { Fleet, INDEXED_TYPES } from "../model/fleet.js";
 import type { AuditReport, ClusterStatus, Status } from "../model/types.js";
@@ -308,6 +309,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (o.format === "json") io.stdout.write(JSON.stringify(list, null, 2) + "\n");
       else io.stdout.write(list.map((c) => `${c.id}  ${c.severity.padEnd(6)}  ${c.title}`).join("\n") + "\n");
     });
+
+  registerDigestCommand(program, io, {
+    withStore,
+    setExitCode: (c) => {
+      code = c;
+    },
+  });
 
   try {
     await program.parseAsync([...argv], { from: "user" });
