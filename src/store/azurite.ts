@@ -51,3 +51,62 @@ export async function startEmbeddedTables(location?: string): Promise<EmbeddedTa
     stop: () => server.close(),
   };
 }
+
+export interface EmbeddedBlobs {
+  /** Connection string for the SDK (the dev account on the embedded endpoint). */
+  connectionString: string;
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+interface AzuriteBlobServer {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  getHttpServerAddress(): string;
+}
+type BlobServerCtor = new (config: unknown) => AzuriteBlobServer;
+type BlobConfigurationCtor = new (...args: unknown[]) => unknown;
+
+/**
+ * Start Azurite's blob service in memory (the Functions app keeps its fleet snapshots in blobs; tests
+ * and local runs use this). Its own in-memory extent store, so two embedded services share nothing.
+ */
+export async function startEmbeddedBlobs(): Promise<EmbeddedBlobs> {
+  const require = createRequire(import.meta.url);
+  const BlobServer = (require("azurite/dist/src/blob/BlobServer") as { default: BlobServerCtor }).default;
+  const BlobConfiguration = (require("azurite/dist/src/blob/BlobConfiguration") as { default: BlobConfigurationCtor }).default;
+  const MemoryExtentStore = require("azurite/dist/src/common/persistence/MemoryExtentStore") as { MemoryExtentChunkStore: new (sizeLimit?: number) => unknown };
+  const unique = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  // (host, port, keepAlive, metadataDBPath, extentDBPath, persistencePathArray, accessLog, accessLogStream,
+  //  debugLog, debugLogPath, loose, skipApiVersionCheck, cert, key, pwd, oauth, disableProductStyleUrl,
+  //  inMemoryPersistence, memoryStore)
+  const config = new BlobConfiguration(
+    "127.0.0.1",
+    0,
+    5,
+    `__azurite_blob_memory_${unique}__.json`,
+    `__azurite_blob_extent_memory_${unique}__.json`,
+    [],
+    false,
+    undefined,
+    false,
+    undefined,
+    false,
+    true,
+    "",
+    "",
+    "",
+    undefined,
+    false,
+    true,
+    new MemoryExtentStore.MemoryExtentChunkStore(1024 * 1024 * 1024),
+  );
+  const server = new BlobServer(config);
+  await server.start();
+  const endpoint = `${server.getHttpServerAddress()}/${DEV_ACCOUNT}`;
+  return {
+    endpoint,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};BlobEndpoint=${endpoint};`,
+    stop: () => server.close(),
+  };
+}

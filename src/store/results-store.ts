@@ -545,6 +545,119 @@ export class ResultsStore {
     return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
   }
 
+  // ---- event-driven and paged access (Functions app) --------------------------------------------
+
+  /**
+   * Mark one cluster deleted (an Event Grid ResourceDeleteSuccess of the cluster), with the same rules
+   * as a complete audit's tombstones: nothing stored or already deleted → false; a newer observation
+   * stored → left alone (false); otherwise the verdict gets `deletedAt` and its history a `deleted`
+   * transition. Writes are conditional on the ETag read, like persist.
+   */
+  async tombstone(clusterId: string, at: Date, runId: string): Promise<boolean> {
+    const partition = clusterPartition(clusterId);
+    const row = clusterRow(clusterId);
+    const prev = await this.loadOne(partition, row);
+    if (!prev || prev["deletedAt"]) return false;
+    const stats: PersistStats = { transactions: 0, entitiesWritten: 0, created: 0, updated: 0, unchanged: 0, stale: 0, tombstoned: 0, resurrected: 0, conflicts: 0, transitions: 0 };
+    const input: PersistInput = {
+      report: { schema: "aks-backup-auditor/report@1", generatedAt: at.toISOString(), summary: { clusters: 0, compliant: 0, nonCompliant: 0, unknown: 0 }, clusters: [] },
+      runId,
+      trigger: "event",
+      observedAt: at,
+      completeSubscriptions: [],
+      startedAt: at,
+      scope: clusterId,
+      recordRun: false,
+    };
+    const transitions: { partition: string; t: Transition }[] = [];
+    await this.writeDecisions(partition, new Map([[row, { report: undefined, prev }]]), input, at.getTime(), stats, transitions);
+    for (const { t } of transitions) {
+      // The same row shape persist writes (history() reads it).
+      await this.t.Transitions.upsertEntity(
+        {
+          partitionKey: partition,
+          rowKey: `${clusterRow(t.clusterId)}|${invertedTime(Date.parse(t.at))}|${t.checkId}`,
+          clusterId: t.clusterId,
+          checkId: t.checkId,
+          from: t.from ?? "",
+          to: t.to,
+          at: t.at,
+          runId: t.runId,
+          evidence: (t.evidence ?? "").slice(0, 8000),
+        },
+        "Replace",
+      );
+    }
+    return stats.tombstoned > 0;
+  }
+
+  /** Undo firstDelivery for an event whose handling failed, so that Event Grid's redelivery is processed. */
+  async forgetDelivery(eventId: string): Promise<void> {
+    const h = createHash("sha256").update(eventId).digest("hex");
+    try {
+      await this.t.EventLog.deleteEntity(h.slice(0, 2), encodeKey(eventId).slice(0, 900));
+    } catch (e) {
+      if (!isStatus(e, 404)) throw e;
+    }
+  }
+
+  /**
+   * One page of latest verdicts (same filters as listVerdicts). Deleted clusters are skipped after the
+   * page is read, so a page may hold fewer than `pageSize` verdicts (even none) while a continuation
+   * token says more may follow: callers follow the token until it is undefined.
+   */
+  async pageVerdicts(
+    f: { subscriptionId?: string; status?: ClusterStatus; checkId?: string; checkStatuses?: Status[]; includeDeleted?: boolean },
+    page: { pageSize: number; continuationToken?: string | undefined },
+  ): Promise<{ items: StoredVerdict[]; continuationToken: string | undefined }> {
+    const parts: string[] = [];
+    if (f.subscriptionId) parts.push(`PartitionKey eq ${quote(encodeKey(f.subscriptionId.toLowerCase()))}`);
+    if (f.status) parts.push(`status eq ${quote(f.status)}`);
+    if (f.checkId) {
+      const col = statusColumn(f.checkId);
+      if (!/^s_AKSBK_\d{3}$/.test(col)) throw new Error(`not a check id: ${f.checkId}`);
+      const statuses = f.checkStatuses ?? ["fail", "warn"];
+      parts.push("(" + statuses.map((s) => `${col} eq ${quote(s)}`).join(" or ") + ")");
+    }
+    const filter = parts.length ? parts.join(" and ") : undefined;
+    const pages = this.t.Verdicts.listEntities<Record<string, unknown>>({ queryOptions: filter ? { filter } : {} }).byPage({
+      maxPageSize: page.pageSize,
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    });
+    const first = await pages.next();
+    if (first.done) return { items: [], continuationToken: undefined };
+    const items = first.value.map((e) => toVerdict(e)).filter((v) => f.includeDeleted || !v.deletedAt);
+    return { items, continuationToken: first.value.continuationToken || undefined };
+  }
+
+  /**
+   * Write a run record whose totals were gathered elsewhere (a chunked run: each chunk persisted with
+   * recordRun: false). Same row as persist's own run record.
+   */
+  async recordRunSummary(r: RunRecord): Promise<void> {
+    const started = new Date(r.startedAt);
+    await this.t.Runs.upsertEntity(
+      {
+        partitionKey: started.toISOString().slice(0, 7),
+        rowKey: `${invertedTime(started.getTime())}|${encodeKey(r.runId)}`,
+        runId: r.runId,
+        trigger: r.trigger,
+        scope: r.scope.slice(0, 8000),
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+        durationMs: r.durationMs,
+        clusters: r.clusters,
+        compliant: r.compliant,
+        nonCompliant: r.nonCompliant,
+        unknown: r.unknown,
+        errors: JSON.stringify(r.errors).slice(0, 30000),
+        written: r.written,
+        transactions: r.transactions,
+      },
+      "Replace",
+    );
+  }
+
   // ---- suppressions -----------------------------------------------------------------------------
 
   async addSuppression(s: Omit<StoredSuppression, "id" | "createdAt">, now = new Date()): Promise<StoredSuppression> {
