@@ -257,6 +257,10 @@ const digestSchema = z.object({
     .optional(),
 });
 
+export function loadDigestSettingsFromProcess(): DigestTickSettings {
+  return loadDigestSettings(process.env);
+}
+
 export function loadDigestSettings(env: Record<string, string | undefined>): DigestTickSettings {
   const picked = Object.fromEntries(Object.values(DIGEST_SETTING_NAMES).map((k) => [k, env[k] === undefined || env[k]?.trim() === "" ? undefined : env[k]]));
   const r = digestSchema.safeParse(picked);

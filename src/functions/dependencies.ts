@@ -8,6 +8,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
 import type { FunctionsSettings } from "../config/settings.js";
+import type { DigestSender, DigestTickSettings } from "../digest/types.js";
 import { CLOUDS, createClients, type AzureClients } from "../inventory/live/clients.js";
 import { collectFleet } from "../inventory/live/collector.js";
 import { collectCluster } from "../inventory/live/targeted.js";
@@ -18,6 +19,8 @@ import { blobSnapshots, FleetCache, SNAPSHOT_CONTAINER } from "./shared/snapshot
 
 export interface AppDependencies {
   settings: FunctionsSettings;
+  /** The digest timer's settings and sender; absent → the digest timer is not registered. */
+  digest?: { settings: DigestTickSettings; sender: DigestSender } | undefined;
   clock: Clock;
   store: StoreFor;
   snapshots: SnapshotBlobs;

@@ -5,12 +5,14 @@
  */
 import { app } from "@azure/functions";
 import * as df from "durable-functions";
-import { loadFunctionsSettingsFromProcess } from "../config/settings.js";
+import { loadDigestSettingsFromProcess, loadFunctionsSettingsFromProcess } from "../config/settings.js";
+import { createDigestSender } from "../digest/tick.js";
 import { createDependencies } from "./dependencies.js";
 import { registerFunctions } from "./register.js";
 import { fromDurableClient } from "./shared/ports.js";
 
 const settings = loadFunctionsSettingsFromProcess();
+const digestSettings = loadDigestSettingsFromProcess();
 
 registerFunctions(
   {
@@ -22,5 +24,5 @@ registerFunctions(
     durableClientInput: df.input.durableClient(),
     getClient: (context) => fromDurableClient(df.getClient(context)),
   },
-  createDependencies(settings),
+  { ...createDependencies(settings), digest: { settings: digestSettings, sender: createDigestSender(digestSettings) } },
 );

@@ -6,6 +6,7 @@
  * | function                   | trigger                                   |
  * |----------------------------|-------------------------------------------|
  * | scheduledAudit             | timer (AKS_BACKUP_AUDITOR_AUDIT_SCHEDULE)  |
+ * | digestTimer                | timer (AKS_BACKUP_AUDITOR_DIGEST_SCHEDULE) |
  * | resourceEvents             | Event Grid (subscription system topic)     |
  * | startAudit                 | HTTP POST /api/audits                      |
  * | getAudit                   | HTTP GET  /api/audits/{id}                 |
@@ -30,6 +31,7 @@ import { createGetAuditHandler, GET_AUDIT_FUNCTION } from "./getAudit.js";
 import { createGetClusterHandler, GET_CLUSTER_FUNCTION } from "./getCluster.js";
 import { createListClustersHandler, LIST_CLUSTERS_FUNCTION } from "./listClusters.js";
 import { createResourceEventHandler, RESOURCE_EVENTS_FUNCTION } from "./resourceEvents.js";
+import { createDigestTimerHandler, DIGEST_TIMER_FUNCTION } from "./digestTimer.js";
 import { createScheduledAuditHandler, SCHEDULED_AUDIT_FUNCTION } from "./scheduledAudit.js";
 import { shielded } from "./shared/log.js";
 import type { AuditClient } from "./shared/ports.js";
@@ -55,6 +57,16 @@ export function registerFunctions(r: Registrar, deps: AppDependencies): void {
   // with credentials scrubbed from the message; HTTP handlers answer problem details instead of throwing.
 
   r.timer(SCHEDULED_AUDIT_FUNCTION, { schedule: settings.auditSchedule, handler: shielded(createScheduledAuditHandler({ client, settings, clock })), ...withClient });
+  if (deps.digest) {
+    const { settings: digestSettings, sender } = deps.digest;
+    // A digest group not delivered fails the tick: retried with backoff within the period (the ledger
+    // makes every retry send only what is still due).
+    r.timer(DIGEST_TIMER_FUNCTION, {
+      schedule: digestSettings.digest.schedule,
+      retry: { strategy: "exponentialBackoff", maxRetryCount: 8, minimumInterval: { minutes: 1 }, maximumInterval: { minutes: 30 } },
+      handler: shielded(createDigestTimerHandler({ store, settings: digestSettings, sender, clock })),
+    });
+  }
   // The handler never throws for a bad event (it logs and drops it); it throws only when storage or the
   // durable task hub failed, and then Event Grid's own retry (up to 24 h) is what we want.
   r.eventGrid(RESOURCE_EVENTS_FUNCTION, { handler: shielded(createResourceEventHandler({ client, store, settings, clock })), ...withClient });

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import type { EventGridFunctionOptions, FunctionInput, HttpFunctionOptions, InvocationContext, TimerFunctionOptions } from "@azure/functions";
 import type { ActivityOptions, OrchestrationHandler } from "durable-functions";
 import { describe, expect, inject, it } from "vitest";
-import { FUNCTIONS_SETTING_NAMES, loadFunctionsSettings, SETTING_NAMES, SettingsError } from "../../src/config/settings.js";
+import { FUNCTIONS_SETTING_NAMES, loadDigestSettings, loadFunctionsSettings, SETTING_NAMES, SettingsError } from "../../src/config/settings.js";
 import { createDependencies } from "../../src/functions/dependencies.js";
 import { registerFunctions, type Registrar } from "../../src/functions/register.js";
 import { ScrubbedError } from "../../src/functions/shared/log.js";
@@ -118,7 +118,9 @@ describe("the composition root", () => {
       getClient: () => new FakeDurableClient(),
     };
     const settings = loadFunctionsSettings({ ...MINIMAL, [FUNCTIONS_SETTING_NAMES.auditSchedule]: "0 30 4 * * 1-5" });
-    registerFunctions(r, createDependencies(settings));
+    const digestSettings = loadDigestSettings({ AKS_BACKUP_AUDITOR_DIGEST_SCHEDULE: "0 0 6 * * 1" });
+    const sender = { describe: "test", probeHorizonMs: 0, send: async () => ({ kind: "sent" as const, messageId: "m" }), probe: async () => ({ kind: "not_found" as const }) };
+    registerFunctions(r, { ...createDependencies(settings), digest: { settings: digestSettings, sender } });
     return { seen, durableClientInput };
   }
 
@@ -140,9 +142,12 @@ describe("the composition root", () => {
         "orchestration:clusterReauditOrchestrator",
         "orchestration:fleetAuditOrchestrator",
         "timer:scheduledAudit",
+        "timer:digestTimer",
       ].sort(),
     );
     expect((by("scheduledAudit")?.options as TimerFunctionOptions).schedule).toBe("0 30 4 * * 1-5");
+    expect((by("digestTimer")?.options as TimerFunctionOptions).schedule).toBe("0 0 6 * * 1");
+    expect((by("digestTimer")?.options as TimerFunctionOptions).retry).toMatchObject({ strategy: "exponentialBackoff" });
     const routes = seen.filter((s) => s.kind === "http").map((s) => s.options as HttpFunctionOptions);
     expect(routes.map((o) => `${o.methods?.join(",")} ${o.route} ${o.authLevel}`).sort()).toEqual(
       ["GET audits/{id} function", "GET clusters function", "GET clusters/{subscriptionId}/{resourceGroup}/{name} function", "POST audits function"].sort(),
