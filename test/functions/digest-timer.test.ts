@@ -6,7 +6,7 @@ import type { DigestMessage, DigestSender, SendOutcome } from "../../src/digest/
 import { createDigestTimerHandler, DigestNotDelivered } from "../../src/functions/digestTimer.js";
 import { clusterId, clusterReport, freshStore, input, SUB_A } from "../store/store-fixture.js";
 
-const timer: Timer = { isPastDue: false, scheduleStatus: { last: "", next: "", lastUpdated: "" } };
+const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: "", next: "", lastUpdated: "" } };
 const ctx = () => new InvocationContext({ functionName: "digestTimer", invocationId: `inv-${Math.random()}`, logHandler: () => undefined });
 
 function sender(outcome: () => SendOutcome): DigestSender & { sent: DigestMessage[] } {

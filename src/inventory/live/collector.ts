@@ -7,7 +7,6 @@
  * or an ARM read that failed becomes an entry of `errors` naming the kind and subscription, and the
  * checks that need it say `unknown`.
  */
-import type { QueryResponse } from "@azure/arm-resourcegraph";
 import { idKey } from "../../model/arm-id.js";
 import type { JsonObject } from "../../model/props.js";
 import { isObject } from "../../model/props.js";
@@ -17,7 +16,8 @@ import { SNAPSHOT_SCHEMA } from "../snapshot.js";
 import type { AzureClients } from "./clients.js";
 import { GRAPH_KINDS, graphQuery, type GraphKind } from "./queries.js";
 import { ArmReadBuckets, GraphQuotaGate } from "./quota.js";
-import { DEFAULT_RETRY, retryAfterMs, withRetry, type RetryPolicy } from "./retry.js";
+import { queryAllPages, type GraphScope } from "./graph-pager.js";
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 
 export interface CollectScope {
   subscriptions?: readonly string[];
@@ -135,59 +135,9 @@ export async function collectFleet(o: CollectOptions): Promise<CollectResult> {
     o.progress?.onWait?.(w.reason, w.ms);
   };
 
+  const pager = { clients: o.clients, gate, retry, metrics, onWait };
   /** All rows of one kind over one scope, page by page. */
-  async function queryAll(k: GraphKind, scope: { subscriptions?: string[]; managementGroups?: string[] }): Promise<{ rows: JsonObject[] } | { error: string }> {
-    const rows: JsonObject[] = [];
-    const query = graphQuery(k);
-    let skipToken: string | undefined;
-    let total: number | undefined;
-    for (let page = 0; page < 100_000; page++) {
-      // Pages this query still has to read: unknown before the first answer (go early, learn the size).
-      const pagesLeft = total === undefined ? 1_000 : Math.ceil(Math.max(0, total - rows.length) / pageSize);
-      let headers: { get(n: string): string | undefined } | undefined;
-      const res = await withRetry<QueryResponse>(
-        async () => {
-          const ticket = await gate.acquire(pagesLeft);
-          metrics.graphRequests++;
-          let released = false;
-          try {
-            const r = await o.clients.graph.resources(
-              { ...scope, query, options: { top: pageSize, ...(skipToken ? { skipToken } : {}), resultFormat: "objectArray" } },
-              {
-                onResponse: (raw) => {
-                  headers = raw.headers;
-                },
-              },
-            );
-            gate.release(ticket, headers);
-            released = true;
-            return r;
-          } catch (e) {
-            const h = (e as { response?: { headers?: { get(n: string): string | undefined } } }).response?.headers;
-            if ((e as { statusCode?: number }).statusCode === 429) gate.throttled(retryAfterMs(h) ?? 5000);
-            if (!released) gate.release(ticket, h);
-            throw e;
-          }
-        },
-        {
-          ...retry,
-          onWait: (w) => {
-            metrics.graphRetries++;
-            onWait(w);
-          },
-        },
-      );
-      if (!res.ok) return { error: `${res.failure.kind}${res.failure.status ? ` (HTTP ${res.failure.status})` : ""}: ${res.failure.message}` };
-      const data: unknown = res.value.data;
-      if (!Array.isArray(data)) return { error: "Resource Graph answered without an object array" };
-      for (const d of data) if (isObject(d) && typeof d["id"] === "string") rows.push(d);
-      if (typeof res.value.totalRecords === "number") total = res.value.totalRecords;
-      o.progress?.onPage?.(k.kind, data.length);
-      skipToken = res.value.skipToken;
-      if (!skipToken) return { rows };
-    }
-    return { error: "too many pages" };
-  }
+  const queryAll = (k: GraphKind, scope: GraphScope) => queryAllPages({ ...pager, onPage: (n) => o.progress?.onPage?.(k.kind, n) }, scope, graphQuery(k), pageSize);
 
   function keep(row: JsonObject): void {
     byId.set(idKey(row["id"] as string), row);

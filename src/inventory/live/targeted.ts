@@ -18,7 +18,6 @@
  * Queries run over the same scope a fleet audit uses (vaults and storage may sit in other subscriptions).
  * The result is a snapshot of contracts.md §1: an audit of it is an ordinary offline audit.
  */
-import type { QueryResponse } from "@azure/arm-resourcegraph";
 import { ClusterView } from "../../checks/cluster-view.js";
 import { idKey, parentKey, parseArmId, roleDefinitionGuid } from "../../model/arm-id.js";
 import { Fleet } from "../../model/fleet.js";
@@ -30,7 +29,8 @@ import type { AzureClients } from "./clients.js";
 import { bindingAsRest, type CollectMetrics, type CollectScope, type Snapshot } from "./collector.js";
 import { GRAPH_KINDS, graphQuery, type GraphKind } from "./queries.js";
 import { ArmReadBuckets, GraphQuotaGate } from "./quota.js";
-import { DEFAULT_RETRY, retryAfterMs, withRetry, type RetryPolicy } from "./retry.js";
+import { queryAllPages } from "./graph-pager.js";
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 
 export interface CollectClusterOptions {
   clients: AzureClients;
@@ -119,54 +119,12 @@ export async function collectCluster(o: CollectClusterOptions): Promise<CollectC
     const q = graphQuery(k);
     const rows: JsonObject[] = [];
     for (const scope of scopes) {
-      let skipToken: string | undefined;
-      for (let page = 0; ; page++) {
-        if (page > 10_000) {
-          fail(kind, "too many pages");
-          return undefined;
-        }
-        let headers: { get(n: string): string | undefined } | undefined;
-        const res = await withRetry<QueryResponse>(
-          async () => {
-            const ticket = await gate.acquire();
-            metrics.graphRequests++;
-            let released = false;
-            try {
-              const r = await o.clients.graph.resources(
-                { ...scope, query: q, options: { top: 1000, ...(skipToken ? { skipToken } : {}), resultFormat: "objectArray" } },
-                { onResponse: (raw) => (headers = raw.headers) },
-              );
-              gate.release(ticket, headers);
-              released = true;
-              return r;
-            } catch (e) {
-              const h = (e as { response?: { headers?: { get(n: string): string | undefined } } }).response?.headers;
-              if ((e as { statusCode?: number }).statusCode === 429) gate.throttled(retryAfterMs(h) ?? 5000);
-              if (!released) gate.release(ticket, h);
-              throw e;
-            }
-          },
-          {
-            ...retry,
-            onWait: (w) => {
-              metrics.graphRetries++;
-              onWait(w);
-            },
-          },
-        );
-        if (!res.ok) {
-          fail(kind, `${res.failure.kind}${res.failure.status ? ` (HTTP ${res.failure.status})` : ""}: ${res.failure.message}`);
-          return undefined;
-        }
-        const data: unknown = res.value.data;
-        if (!Array.isArray(data)) {
-          fail(kind, "Resource Graph answered without an object array");
-          return undefined;
-        }
-        for (const d of data) if (isObject(d) && typeof d["id"] === "string" && keepRow(d)) rows.push(d);
-        skipToken = res.value.skipToken;
-        if (!skipToken) break;
+      const r = await queryAllPages({ clients: o.clients, gate, retry, metrics, onWait }, scope, q);
+      if ("error" in r) {
+        fail(kind, r.error);
+        return undefined;
       }
+      for (const row of r.rows) if (keepRow(row)) rows.push(row);
     }
     metrics.rows += rows.length;
     for (const r of rows) keep(r);
