@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/setup/azurite.ts"],
+    reporters: ["default", "./test/setup/summary-reporter.ts"],
     testTimeout: 30_000,
   },
 });
