@@ -67,6 +67,7 @@ export const FUNCTIONS_SETTING_NAMES = {
   auditSchedule: "AKS_BACKUP_AUDITOR_AUDIT_SCHEDULE",
   debounceSeconds: "AKS_BACKUP_AUDITOR_DEBOUNCE_SECONDS",
   chunkSize: "AKS_BACKUP_AUDITOR_CHUNK_SIZE",
+  collectBatch: "AKS_BACKUP_AUDITOR_COLLECT_BATCH",
   targetedLimit: "AKS_BACKUP_AUDITOR_TARGETED_LIMIT",
   blobConnectionString: "AKS_BACKUP_AUDITOR_BLOB_CONNECTION_STRING",
   blobEndpoint: "AKS_BACKUP_AUDITOR_BLOB_ENDPOINT",
@@ -112,6 +113,7 @@ const functionsSchema = z.object({
     .optional(),
   [FUNCTIONS_SETTING_NAMES.debounceSeconds]: intSetting(1, 3600).optional(),
   [FUNCTIONS_SETTING_NAMES.chunkSize]: intSetting(50, 1000).optional(),
+  [FUNCTIONS_SETTING_NAMES.collectBatch]: intSetting(1, 1000).optional(),
   [FUNCTIONS_SETTING_NAMES.targetedLimit]: intSetting(1, 1000).optional(),
   [FUNCTIONS_SETTING_NAMES.blobConnectionString]: z
     .string()
@@ -130,13 +132,15 @@ export interface FunctionsSettings extends Settings {
   debounceSeconds: number;
   /** Clusters per audit activity of a fleet audit. */
   chunkSize: number;
+  /** Subscriptions per collection activity of a fleet audit (a management-group scope is collected whole). */
+  collectBatch: number;
   /** An event touching more clusters than this starts a fleet audit of their subscriptions instead. */
   targetedLimit: number;
   blobConnectionString: string | undefined;
   blobEndpoint: string | undefined;
 }
 
-export const FUNCTIONS_DEFAULTS = { auditSchedule: "0 0 5 * * *", debounceSeconds: 120, chunkSize: 300, targetedLimit: 50 } as const;
+export const FUNCTIONS_DEFAULTS = { auditSchedule: "0 0 5 * * *", debounceSeconds: 120, chunkSize: 300, collectBatch: 50, targetedLimit: 50 } as const;
 
 /**
  * The Functions app's settings: everything the CLI reads plus the app's own, validated together with
@@ -178,6 +182,7 @@ export function loadFunctionsSettings(env: Record<string, string | undefined>): 
     auditSchedule: f[FUNCTIONS_SETTING_NAMES.auditSchedule]?.trim() ?? FUNCTIONS_DEFAULTS.auditSchedule,
     debounceSeconds: f[FUNCTIONS_SETTING_NAMES.debounceSeconds] ?? FUNCTIONS_DEFAULTS.debounceSeconds,
     chunkSize: f[FUNCTIONS_SETTING_NAMES.chunkSize] ?? FUNCTIONS_DEFAULTS.chunkSize,
+    collectBatch: f[FUNCTIONS_SETTING_NAMES.collectBatch] ?? FUNCTIONS_DEFAULTS.collectBatch,
     targetedLimit: f[FUNCTIONS_SETTING_NAMES.targetedLimit] ?? FUNCTIONS_DEFAULTS.targetedLimit,
     blobConnectionString: f[FUNCTIONS_SETTING_NAMES.blobConnectionString],
     blobEndpoint: f[FUNCTIONS_SETTING_NAMES.blobEndpoint]?.replace(/\/+$/, ""),

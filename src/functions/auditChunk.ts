@@ -1,7 +1,8 @@
 /**
  * Activity: audit one slice of a run's snapshot — hundreds of clusters, never one — and persist the
- * verdicts. The snapshot is read and indexed once per worker (FleetCache); only the slice's clusters
- * are evaluated. Idempotent: persisting the same verdicts again writes nothing (content hashes).
+ * verdicts. The snapshot's parts are read, merged and indexed once per worker (FleetCache): the slice
+ * is of the merged cluster list, and relations across parts resolve. Only the slice's clusters are
+ * evaluated. Idempotent: persisting the same verdicts again writes nothing (content hashes).
  */
 import type { InvocationContext } from "@azure/functions";
 import { z } from "zod";
@@ -15,7 +16,8 @@ export const AUDIT_CHUNK_ACTIVITY = "auditChunk";
 
 export interface AuditChunkInput {
   runId: string;
-  blobName: string;
+  /** The run's snapshot parts, in part order. */
+  blobNames: string[];
   offset: number;
   count: number;
   trigger: string;
@@ -34,7 +36,7 @@ export interface AuditChunkResult {
 
 export const auditChunkInputSchema = z.object({
   runId: z.string().min(1).max(200),
-  blobName: z.string().min(1).max(1024),
+  blobNames: z.array(z.string().min(1).max(1024)).min(1).max(10_000),
   offset: z.number().int().min(0),
   count: z.number().int().min(1).max(5000),
   trigger: z.string().min(1).max(50),
@@ -46,7 +48,7 @@ export function createAuditChunkActivity(deps: { store: StoreFor; cache: FleetCa
     const input = auditChunkInputSchema.parse(rawInput);
     const { runId } = input;
     const now = deps.clock();
-    const loaded = await deps.cache.load(input.blobName, now);
+    const loaded = await deps.cache.load(input.blobNames, now);
     const slice = new Set(loaded.clusterIds.slice(input.offset, input.offset + input.count));
     const store = await deps.store();
     const suppressions = suppressionLookup(await store.listSuppressions(), now);

@@ -1,7 +1,8 @@
 /**
- * Activity: collect the fleet (Resource Graph + ARM) for the run's scope and keep the snapshot in blob
- * storage. The orchestration gets a reference and a few counts back — never the snapshot. Idempotent:
- * a retry collects again and overwrites the same blob.
+ * Activity: collect one part of the fleet (Resource Graph + ARM) — a batch of the run's subscriptions,
+ * or its management groups whole — and keep that part's snapshot in blob storage. The orchestration
+ * gets a reference and a few counts back — never the snapshot. Idempotent: a retry collects again and
+ * overwrites the same blob.
  */
 import type { InvocationContext } from "@azure/functions";
 import { z } from "zod";
@@ -15,21 +16,24 @@ export const COLLECT_INVENTORY_ACTIVITY = "collectInventory";
 
 export interface CollectInventoryInput {
   runId: string;
+  /** The batch's scope (collectionBatches). */
   scope: AuditScope;
+  /** The batch's index: the part of the run's snapshot it writes. */
+  part: number;
 }
 
 export interface CollectInventoryResult {
   blobName: string;
-  /** Clusters in the snapshot (the orchestration cuts this many into chunks). */
+  /** Clusters in this part (the orchestration cuts the parts' total into chunks). */
   clusters: number;
   /** Subscriptions whose clusters were listed completely: only there may stored clusters be tombstoned. */
   subscriptions: string[];
-  /** Collection errors recorded in the snapshot. */
+  /** Collection errors recorded in this part. */
   errors: number;
   collectedAt: string;
 }
 
-export const collectInventoryInputSchema = z.object({ runId: z.string().min(1).max(200), scope: auditScopeSchema });
+export const collectInventoryInputSchema = z.object({ runId: z.string().min(1).max(200), scope: auditScopeSchema, part: z.number().int().min(0).max(10_000) });
 
 /**
  * Subscriptions whose cluster list is complete: in the snapshot's scope, and neither the cluster listing
@@ -50,9 +54,9 @@ export function createCollectInventoryActivity(deps: { inventory: Inventory; sna
   return async (rawInput: unknown, context: InvocationContext): Promise<CollectInventoryResult> => {
     const input = collectInventoryInputSchema.parse(rawInput);
     const { runId } = input;
-    log(context, "info", "collect.started", { runId, scope: input.scope });
+    log(context, "info", "collect.started", { runId, part: input.part, scope: input.scope });
     const { snapshot, metrics } = await deps.inventory.collectFleet(collectScope(input.scope));
-    const blobName = snapshotBlobName(runId);
+    const blobName = snapshotBlobName(runId, input.part);
     await deps.snapshots.put(blobName, JSON.stringify(snapshot));
     const clusters = snapshot.resources.filter((r) => String(r["type"]).toLowerCase() === "microsoft.containerservice/managedclusters").length;
     const result: CollectInventoryResult = {
@@ -62,10 +66,11 @@ export function createCollectInventoryActivity(deps: { inventory: Inventory; sna
       errors: snapshot.errors.length,
       collectedAt: snapshot.collectedAt,
     };
-    metric(context, "collectionErrors", snapshot.errors.length, { runId });
-    metric(context, "throttleWaitMs", metrics.throttleWaitMs, { runId, phase: "fleet" });
+    metric(context, "collectionErrors", snapshot.errors.length, { runId, part: input.part });
+    metric(context, "throttleWaitMs", metrics.throttleWaitMs, { runId, phase: "fleet", part: input.part });
     log(context, "info", "collect.finished", {
       runId,
+      part: input.part,
       blobName,
       clusters,
       rows: metrics.rows,

@@ -24,6 +24,7 @@ import { AUDIT_CHUNK_ORCHESTRATOR, auditChunkOrchestrator } from "./auditChunkOr
 import { AUDIT_CLUSTER_ACTIVITY, createAuditClusterActivity } from "./auditCluster.js";
 import { CLUSTER_REAUDIT_ORCHESTRATOR, clusterReauditOrchestrator } from "./clusterReauditOrchestrator.js";
 import { COLLECT_INVENTORY_ACTIVITY, createCollectInventoryActivity } from "./collectInventory.js";
+import { COLLECT_INVENTORY_ORCHESTRATOR, collectInventoryOrchestrator } from "./collectInventoryOrchestrator.js";
 import type { AppDependencies } from "./dependencies.js";
 import { FINISH_RUN_ACTIVITY, createFinishRunActivity } from "./finishRun.js";
 import { FLEET_AUDIT_ORCHESTRATOR, fleetAuditOrchestrator } from "./fleetAuditOrchestrator.js";
@@ -77,6 +78,7 @@ export function registerFunctions(r: Registrar, deps: AppDependencies): void {
   r.http(GET_CLUSTER_FUNCTION, { methods: ["GET"], authLevel: "function", route: "clusters/{subscriptionId}/{resourceGroup}/{name}", handler: createGetClusterHandler({ store }) });
 
   r.orchestration(FLEET_AUDIT_ORCHESTRATOR, fleetAuditOrchestrator);
+  r.orchestration(COLLECT_INVENTORY_ORCHESTRATOR, collectInventoryOrchestrator);
   r.orchestration(AUDIT_CHUNK_ORCHESTRATOR, auditChunkOrchestrator);
   r.orchestration(CLUSTER_REAUDIT_ORCHESTRATOR, clusterReauditOrchestrator);
 

@@ -25,7 +25,7 @@ export type EventOutcome =
   | { kind: "fleet"; instanceId: string; started: boolean; reason: string }
   | { kind: "no-clusters"; scope: string };
 
-type Settings = Pick<FunctionsSettings, "subscriptions" | "managementGroups" | "chunkSize" | "debounceSeconds" | "targetedLimit">;
+type Settings = Pick<FunctionsSettings, "subscriptions" | "managementGroups" | "chunkSize" | "collectBatch" | "debounceSeconds" | "targetedLimit">;
 
 export function createResourceEventHandler(deps: { client: ClientFor; store: StoreFor; settings: Settings; clock: Clock }) {
   const queue = new KeyedQueue();
@@ -35,7 +35,7 @@ export function createResourceEventHandler(deps: { client: ClientFor; store: Sto
     const fleet = async (subscriptions: string[], reason: string): Promise<EventOutcome> => {
       const scope: AuditScope = subscriptions.length ? { subscriptions, managementGroups: [] } : { subscriptions: deps.settings.subscriptions, managementGroups: deps.settings.managementGroups };
       const instanceId = eventFleetAuditInstanceId(scope);
-      const r = await startFleetAudit(deps.client(context), { instanceId, trigger: "event", scope, chunkSize: deps.settings.chunkSize, ifExists: "replace-finished", exclusive: false, clock: deps.clock });
+      const r = await startFleetAudit(deps.client(context), { instanceId, trigger: "event", scope, chunkSize: deps.settings.chunkSize, collectBatch: deps.settings.collectBatch, ifExists: "replace-finished", exclusive: false, clock: deps.clock });
       log(context, "info", r.started ? "fleet.started" : "fleet.skipped", { eventId: ev.id, instanceId, runId: instanceId, trigger: "event", reason });
       return { kind: "fleet", instanceId, started: r.started, reason };
     };

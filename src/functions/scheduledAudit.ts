@@ -11,7 +11,7 @@ import { fleetAuditInstanceId, startFleetAudit, type FleetStart } from "./shared
 
 export const SCHEDULED_AUDIT_FUNCTION = "scheduledAudit";
 
-export function createScheduledAuditHandler(deps: { client: ClientFor; settings: Pick<FunctionsSettings, "subscriptions" | "managementGroups" | "chunkSize">; clock: Clock }) {
+export function createScheduledAuditHandler(deps: { client: ClientFor; settings: Pick<FunctionsSettings, "subscriptions" | "managementGroups" | "chunkSize" | "collectBatch">; clock: Clock }) {
   return async (timer: Timer, context: InvocationContext): Promise<FleetStart> => {
     const tick = deps.clock();
     const instanceId = fleetAuditInstanceId(tick);
@@ -20,6 +20,7 @@ export function createScheduledAuditHandler(deps: { client: ClientFor; settings:
       trigger: "timer",
       scope: { subscriptions: deps.settings.subscriptions, managementGroups: deps.settings.managementGroups },
       chunkSize: deps.settings.chunkSize,
+      collectBatch: deps.settings.collectBatch,
       ifExists: "skip",
       exclusive: true,
       clock: deps.clock,

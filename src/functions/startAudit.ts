@@ -23,7 +23,7 @@ export const startAuditBodySchema = z
   })
   .refine((b) => !(b.subscriptions && b.managementGroups), { message: "give subscriptions or managementGroups, not both" });
 
-export function createStartAuditHandler(deps: { client: ClientFor; settings: Pick<FunctionsSettings, "subscriptions" | "managementGroups" | "chunkSize">; clock: Clock; newId?: () => string }) {
+export function createStartAuditHandler(deps: { client: ClientFor; settings: Pick<FunctionsSettings, "subscriptions" | "managementGroups" | "chunkSize" | "collectBatch">; clock: Clock; newId?: () => string }) {
   const newId = deps.newId ?? (() => randomUUID().slice(0, 8));
   return (request: HttpRequest, context: InvocationContext): Promise<HttpResult> =>
     guarded(request, context, async () => {
@@ -38,7 +38,7 @@ export function createStartAuditHandler(deps: { client: ClientFor; settings: Pic
           : { subscriptions: deps.settings.subscriptions, managementGroups: deps.settings.managementGroups };
       const instanceId = `fleet-audit-http-${deps.clock().toISOString().slice(0, 16)}-${newId()}`;
       const client = deps.client(context);
-      const r = await startFleetAudit(client, { instanceId, trigger: "http", scope, chunkSize: deps.settings.chunkSize, ifExists: "skip", exclusive: true, clock: deps.clock });
+      const r = await startFleetAudit(client, { instanceId, trigger: "http", scope, chunkSize: deps.settings.chunkSize, collectBatch: deps.settings.collectBatch, ifExists: "skip", exclusive: true, clock: deps.clock });
       if (!r.started) {
         return problem(409, "audit-running", "A fleet audit is already running", `Fleet audit ${r.runningInstanceId ?? r.instanceId} has not finished; see GET /api/audits/${r.runningInstanceId ?? r.instanceId}.`, {
           runningInstanceId: r.runningInstanceId ?? r.instanceId,

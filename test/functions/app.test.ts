@@ -35,7 +35,7 @@ function problems(env: Record<string, string>): string {
 describe("settings at start-up", () => {
   it("has defaults for everything but where to store and what to audit", () => {
     const s = loadFunctionsSettings(MINIMAL);
-    expect(s).toMatchObject({ subscriptions: [SUB_1, "22222222-2222-2222-2222-222222222222"], managementGroups: [], auditSchedule: "0 0 5 * * *", debounceSeconds: 120, chunkSize: 300, targetedLimit: 50, tablePrefix: "aksbackup", cloud: "public" });
+    expect(s).toMatchObject({ subscriptions: [SUB_1, "22222222-2222-2222-2222-222222222222"], managementGroups: [], auditSchedule: "0 0 5 * * *", debounceSeconds: 120, chunkSize: 300, collectBatch: 50, targetedLimit: 50, tablePrefix: "aksbackup", cloud: "public" });
   });
 
   it("names every missing setting, one line each", () => {
@@ -53,6 +53,8 @@ describe("settings at start-up", () => {
     [FUNCTIONS_SETTING_NAMES.auditSchedule, "0 0 25 * * *", /hour/],
     [FUNCTIONS_SETTING_NAMES.debounceSeconds, "2m", /whole number from 1 to 3600/],
     [FUNCTIONS_SETTING_NAMES.chunkSize, "10", /whole number from 50 to 1000/],
+    [FUNCTIONS_SETTING_NAMES.collectBatch, "0", /whole number from 1 to 1000/],
+    [FUNCTIONS_SETTING_NAMES.collectBatch, "1001", /whole number from 1 to 1000/],
     [FUNCTIONS_SETTING_NAMES.targetedLimit, "0", /whole number from 1 to 1000/],
     [FUNCTIONS_SETTING_NAMES.blobEndpoint, "acct.blob.core.windows.net", /http\(s\) URL/],
     [FUNCTIONS_SETTING_NAMES.blobConnectionString, "s3cr3t-Value", /must be a storage connection string/],
@@ -140,6 +142,7 @@ describe("the composition root", () => {
         "http:startAudit",
         "orchestration:auditChunkOrchestrator",
         "orchestration:clusterReauditOrchestrator",
+        "orchestration:collectInventoryOrchestrator",
         "orchestration:fleetAuditOrchestrator",
         "timer:scheduledAudit",
         "timer:digestTimer",

@@ -43,7 +43,7 @@ describe("POST /api/audits", () => {
     expect(a.body).toMatchObject({ id, statusQueryGetUri: expect.stringContaining(id) as string, sendEventPostUri: expect.any(String) as string, terminatePostUri: expect.any(String) as string });
     const inst = client.instances.get(id);
     expect(inst?.name).toBe(FLEET_AUDIT_ORCHESTRATOR);
-    expect(inst?.input as FleetAuditInput).toEqual({ runId: id, trigger: "http", scope: { subscriptions: settings().subscriptions, managementGroups: [] }, chunkSize: 300 });
+    expect(inst?.input as FleetAuditInput).toEqual({ runId: id, trigger: "http", scope: { subscriptions: settings().subscriptions, managementGroups: [] }, chunkSize: 300, collectBatch: 50 });
   });
 
   it("audits the subscriptions or management groups the body names", async () => {

@@ -11,6 +11,7 @@ import { AUDIT_CHUNK_ORCHESTRATOR, auditChunkOrchestrator } from "../../src/func
 import { AUDIT_CLUSTER_ACTIVITY, createAuditClusterActivity } from "../../src/functions/auditCluster.js";
 import { CLUSTER_REAUDIT_ORCHESTRATOR, clusterReauditOrchestrator } from "../../src/functions/clusterReauditOrchestrator.js";
 import { COLLECT_INVENTORY_ACTIVITY, createCollectInventoryActivity } from "../../src/functions/collectInventory.js";
+import { COLLECT_INVENTORY_ORCHESTRATOR, collectInventoryOrchestrator } from "../../src/functions/collectInventoryOrchestrator.js";
 import { createDependencies } from "../../src/functions/dependencies.js";
 import { createFinishRunActivity, FINISH_RUN_ACTIVITY } from "../../src/functions/finishRun.js";
 import { FLEET_AUDIT_ORCHESTRATOR, fleetAuditOrchestrator, type FleetAuditInput } from "../../src/functions/fleetAuditOrchestrator.js";
@@ -64,7 +65,12 @@ describe("logs and metrics", () => {
       [FINISH_RUN_ACTIVITY]: createFinishRunActivity({ store: deps.store, cache: deps.cache, clock: deps.clock }),
       [AUDIT_CLUSTER_ACTIVITY]: createAuditClusterActivity({ inventory, store: deps.store, scope: { subscriptions: SAMPLE_SUBS, managementGroups: [] }, clock: () => now }),
     };
-    const orchestrators = { [FLEET_AUDIT_ORCHESTRATOR]: fleetAuditOrchestrator, [AUDIT_CHUNK_ORCHESTRATOR]: auditChunkOrchestrator, [CLUSTER_REAUDIT_ORCHESTRATOR]: clusterReauditOrchestrator };
+    const orchestrators = {
+      [FLEET_AUDIT_ORCHESTRATOR]: fleetAuditOrchestrator,
+      [COLLECT_INVENTORY_ORCHESTRATOR]: collectInventoryOrchestrator,
+      [AUDIT_CHUNK_ORCHESTRATOR]: auditChunkOrchestrator,
+      [CLUSTER_REAUDIT_ORCHESTRATOR]: clusterReauditOrchestrator,
+    };
     await drive({ name: FLEET_AUDIT_ORCHESTRATOR, instanceId: tick.instanceId, input, orchestrators, activities, start: now });
 
     // 2. An event, its re-audit, and a failing delivery whose error holds a key.

@@ -20,7 +20,7 @@ describe("the scheduled audit", () => {
     expect(r).toEqual({ started: true, instanceId: "fleet-audit-2026-11-23T05:00" });
     const inst = client.instances.get("fleet-audit-2026-11-23T05:00");
     expect(inst?.name).toBe(FLEET_AUDIT_ORCHESTRATOR);
-    expect(inst?.input as FleetAuditInput).toEqual({ runId: "fleet-audit-2026-11-23T05:00", trigger: "timer", scope: { subscriptions: settings().subscriptions, managementGroups: [] }, chunkSize: 250 });
+    expect(inst?.input as FleetAuditInput).toEqual({ runId: "fleet-audit-2026-11-23T05:00", trigger: "timer", scope: { subscriptions: settings().subscriptions, managementGroups: [] }, chunkSize: 250, collectBatch: 50 });
   });
 
   it("does nothing for a repeated tick (the id exists, whatever its state)", async () => {

@@ -12,7 +12,7 @@ import type { OrchestrationHandler } from "durable-functions";
 import { inject } from "vitest";
 import type { FunctionsSettings } from "../../src/config/settings.js";
 import type { AuditClient, InstanceStatus, Inventory, RuntimeStatus, SnapshotBlobs } from "../../src/functions/shared/ports.js";
-import type { CollectResult, Snapshot } from "../../src/inventory/live/collector.js";
+import type { CollectResult, CollectScope, Snapshot } from "../../src/inventory/live/collector.js";
 import type { CollectClusterResult } from "../../src/inventory/live/targeted.js";
 import { blobSnapshots } from "../../src/functions/shared/snapshots.js";
 
@@ -269,6 +269,7 @@ export function settings(over: Partial<FunctionsSettings> = {}): FunctionsSettin
     auditSchedule: "0 0 5 * * *",
     debounceSeconds: 120,
     chunkSize: 300,
+    collectBatch: 50,
     targetedLimit: 50,
     blobConnectionString: undefined,
     blobEndpoint: "https://example.blob.core.windows.net",
@@ -385,18 +386,45 @@ export function clusterIdsOf(s: Snapshot): string[] {
 
 const METRICS = { graphRequests: 0, graphRetries: 0, armCalls: 0, armRetries: 0, throttleWaitMs: 0, clusters: 0, rows: 0, durationMs: 0 };
 
-/** An inventory that answers from a snapshot (the live collectors are tested against the loopback Azure). */
+/** The subscription of an ARM id (lower case), if it has one. */
+export function subscriptionOf(id: string): string | undefined {
+  return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase();
+}
+
+/**
+ * An inventory that answers from a snapshot (the live collectors are tested against the loopback Azure).
+ * Asked for some of the snapshot's subscriptions, it answers what Resource Graph would: the resources
+ * of those subscriptions, plus those of no subscription in the snapshot's scope (management-group
+ * assignments, definitions, other subscriptions' objects — the same in every batch).
+ */
 export class SnapshotInventory implements Inventory {
   fleetCalls = 0;
+  /** The scope of every collectFleet call, in order. */
+  fleetScopes: CollectScope[] = [];
   clusterCalls: string[] = [];
   /** What collectCluster says about a cluster (default: found, with the whole snapshot). */
   clusterOutcome: (clusterId: string) => CollectClusterResult["cluster"] = () => "found";
+  /** Make a collection fail (throw), e.g. for one batch of subscriptions. */
+  fleetFails: (scope: CollectScope) => boolean = () => false;
 
   constructor(public snapshot: Snapshot) {}
 
-  async collectFleet(): Promise<CollectResult> {
+  async collectFleet(scope: CollectScope = {}): Promise<CollectResult> {
     this.fleetCalls++;
-    return { snapshot: structuredClone(this.snapshot), metrics: { ...METRICS, throttleWaitMs: 1234, clusters: clusterIdsOf(this.snapshot).length } };
+    this.fleetScopes.push(scope);
+    if (this.fleetFails(scope)) throw new Error("Resource Graph answered 503 for this batch");
+    const snapshot = structuredClone(this.snapshot);
+    const asked = scope.subscriptions;
+    if (asked?.length) {
+      const want = new Set(asked.map((x) => x.toLowerCase()));
+      const known = new Set(snapshot.scope.subscriptions.map((x) => x.toLowerCase()));
+      snapshot.resources = snapshot.resources.filter((r) => {
+        const sub = subscriptionOf(String(r["id"]));
+        return sub === undefined || !known.has(sub) || want.has(sub);
+      });
+      snapshot.scope = { ...snapshot.scope, subscriptions: [...asked] };
+    }
+    return { snapshot, metrics: { ...METRICS, throttleWaitMs: 1234, clusters: clusterIdsOf(snapshot).length } };
   }
 
   async collectCluster(clusterId: string): Promise<CollectClusterResult> {

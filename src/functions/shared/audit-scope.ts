@@ -22,3 +22,19 @@ export function scopeLabel(s: AuditScope): string {
 export function collectScope(s: AuditScope): { subscriptions?: string[]; managementGroups?: string[] } {
   return s.subscriptions.length ? { subscriptions: s.subscriptions } : { managementGroups: s.managementGroups };
 }
+
+/**
+ * How a fleet audit collects its scope: batches of at most `size` subscriptions (a subscription named
+ * twice is collected once), in scope order, one collection activity each; a management-group scope is
+ * one batch, since its subscriptions are known only once it is collected. Part `i` of a run is
+ * `batches[i]`, so the same scope and size always give the same parts.
+ */
+export function collectionBatches(s: AuditScope, size: number): AuditScope[] {
+  if (!s.subscriptions.length) return [{ subscriptions: [], managementGroups: s.managementGroups }];
+  const seen = new Set<string>();
+  const subs = s.subscriptions.filter((x) => !seen.has(x.toLowerCase()) && (seen.add(x.toLowerCase()), true));
+  const step = Math.max(1, Math.floor(size));
+  const out: AuditScope[] = [];
+  for (let i = 0; i < subs.length; i += step) out.push({ subscriptions: subs.slice(i, i + step), managementGroups: [] });
+  return out;
+}

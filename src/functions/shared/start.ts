@@ -57,7 +57,7 @@ export type FleetStart = { started: true; instanceId: string } | { started: fals
  */
 export async function startFleetAudit(
   client: AuditClient,
-  o: { instanceId: string; trigger: AuditTrigger; scope: AuditScope; chunkSize: number; ifExists: "skip" | "replace-finished"; exclusive: boolean; clock: Clock },
+  o: { instanceId: string; trigger: AuditTrigger; scope: AuditScope; chunkSize: number; collectBatch: number; ifExists: "skip" | "replace-finished"; exclusive: boolean; clock: Clock },
 ): Promise<FleetStart> {
   const existing = await statusOf(client, o.instanceId);
   if (existing && (o.ifExists === "skip" || isActive(existing))) return { started: false, instanceId: o.instanceId, reason: o.ifExists === "skip" ? "exists" : "active" };
@@ -66,7 +66,7 @@ export async function startFleetAudit(
     const running = (await client.getStatusBy({ runtimeStatus: ["Running", "Pending", "ContinuedAsNew"], createdTimeFrom: since })).filter((s) => s.name === FLEET_AUDIT_ORCHESTRATOR && s.instanceId !== o.instanceId);
     if (running.length) return { started: false, instanceId: o.instanceId, reason: "another-running", runningInstanceId: running[0]?.instanceId };
   }
-  const input: FleetAuditInput = { runId: o.instanceId, trigger: o.trigger, scope: o.scope, chunkSize: o.chunkSize };
+  const input: FleetAuditInput = { runId: o.instanceId, trigger: o.trigger, scope: o.scope, chunkSize: o.chunkSize, collectBatch: o.collectBatch };
   await client.startNew(FLEET_AUDIT_ORCHESTRATOR, { instanceId: o.instanceId, input });
   return { started: true, instanceId: o.instanceId };
 }
