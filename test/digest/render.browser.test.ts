@@ -27,11 +27,7 @@ const XSS = "<img src=x onerror=alert(1)>";
 
 // In CI a missing browser is a failure (the launch below says why); locally the tests are skipped.
 const run = HAVE_CHROMIUM || !!process.env["CI"];
-if (!run) {
-  describe("digest in Chromium", () => {
-    it.skip(`skipped: ${CHROMIUM} is not installed (apt-get install -y chromium); CI installs it and runs these`, () => {});
-  });
-}
+if (!run) console.warn(`digest in Chromium: not run here, ${CHROMIUM} is not installed (apt-get install -y chromium); CI installs it and runs these`);
 
 describe.runIf(run)("digest in Chromium", () => {
   let context: BrowserContext;
