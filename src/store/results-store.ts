@@ -241,17 +241,7 @@ export class ResultsStore {
     await mapLimit([...byP.entries()], CONCURRENCY, async ([partition, list]) => {
       const actions: TransactionAction[] = list.map((t) => [
         "upsert",
-        {
-          partitionKey: partition,
-          rowKey: `${clusterRow(t.clusterId)}|${invertedTime(Date.parse(t.at))}|${t.checkId}`,
-          clusterId: t.clusterId,
-          checkId: t.checkId,
-          from: t.from ?? "",
-          to: t.to,
-          at: t.at,
-          runId: t.runId,
-          evidence: (t.evidence ?? "").slice(0, 8000),
-        },
+        transitionEntity(partition, t),
         "Replace",
       ]);
       for (let i = 0; i < actions.length; i += 100) {
@@ -573,20 +563,7 @@ export class ResultsStore {
     await this.writeDecisions(partition, new Map([[row, { report: undefined, prev }]]), input, at.getTime(), stats, transitions);
     for (const { t } of transitions) {
       // The same row shape persist writes (history() reads it).
-      await this.t.Transitions.upsertEntity(
-        {
-          partitionKey: partition,
-          rowKey: `${clusterRow(t.clusterId)}|${invertedTime(Date.parse(t.at))}|${t.checkId}`,
-          clusterId: t.clusterId,
-          checkId: t.checkId,
-          from: t.from ?? "",
-          to: t.to,
-          at: t.at,
-          runId: t.runId,
-          evidence: (t.evidence ?? "").slice(0, 8000),
-        },
-        "Replace",
-      );
+      await this.t.Transitions.upsertEntity(transitionEntity(partition, t), "Replace");
     }
     return stats.tombstoned > 0;
   }
@@ -720,6 +697,21 @@ export function suppressionLookup(list: readonly StoredSuppression[], now: Date)
 /** An OData string literal: single quotes, inner quotes doubled. */
 export function quote(v: string): string {
   return `'${v.replace(/'/g, "''")}'`;
+}
+
+/** A status transition as a row: newest first within its cluster's row prefix. */
+function transitionEntity(partition: string, t: Transition): TableEntity {
+  return {
+    partitionKey: partition,
+    rowKey: `${clusterRow(t.clusterId)}|${invertedTime(Date.parse(t.at))}|${t.checkId}`,
+    clusterId: t.clusterId,
+    checkId: t.checkId,
+    from: t.from ?? "",
+    to: t.to,
+    at: t.at,
+    runId: t.runId,
+    evidence: (t.evidence ?? "").slice(0, 8000),
+  };
 }
 
 function scopePartition(scopeKey: string): string {
