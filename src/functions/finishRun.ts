@@ -113,6 +113,8 @@ export function createFinishRunActivity(deps: { store: StoreFor; cache: FleetCac
       ...loaded.fleet.errors,
       ...input.failedChunks.map((f) => ({ kind: "audit", message: `clusters ${f.offset + 1}–${f.offset + f.count} of the snapshot were not audited: ${f.error}` })),
     ];
+    // Event ids older than Event Grid's 24 h retry window cannot be redelivered: forget them.
+    const pruned = await store.pruneEventLog(new Date(now.getTime() - 48 * 3600 * 1000));
     const t = input.totals;
     await store.recordRunSummary({
       runId,
@@ -138,6 +140,7 @@ export function createFinishRunActivity(deps: { store: StoreFor; cache: FleetCac
       nonCompliant: t.nonCompliant,
       unknown: t.unknown,
       tombstoned: stats.tombstoned,
+      eventIdsPruned: pruned,
       parts: input.blobNames.length,
       failedCollections: input.failedCollections.length,
       failedChunks: input.failedChunks.length,

@@ -568,6 +568,37 @@ export class ResultsStore {
     return stats.tombstoned > 0;
   }
 
+  /**
+   * Forget event ids recorded before `before`. Event Grid retries a delivery for at most 24 hours, so
+   * ids older than that can never come again; the fleet run's end prunes them (a filtered scan, then
+   * deletes batched per partition). Returns how many were removed.
+   */
+  async pruneEventLog(before: Date): Promise<number> {
+    const byPartition = new Map<string, TransactionAction[]>();
+    const filter = `at lt ${quote(before.toISOString())}`;
+    for await (const e of this.t.EventLog.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ["PartitionKey", "RowKey"] } })) {
+      const p = e.partitionKey ?? "";
+      const list = byPartition.get(p) ?? [];
+      list.push(["delete", { partitionKey: p, rowKey: e.rowKey ?? "" }]);
+      byPartition.set(p, list);
+    }
+    let removed = 0;
+    await mapLimit([...byPartition.values()], CONCURRENCY, async (actions) => {
+      for (const part of chunk(actions, 100)) {
+        try {
+          await this.t.EventLog.submitTransaction(part);
+        } catch (e) {
+          if (!isStatus(e, 404)) throw e; // another pruner got there first: one at a time, ignoring 404
+          for (const a of part) await this.t.EventLog.deleteEntity(a[1].partitionKey ?? "", a[1].rowKey ?? "").catch((err: unknown) => {
+            if (!isStatus(err, 404)) throw err;
+          });
+        }
+        removed += part.length;
+      }
+    });
+    return removed;
+  }
+
   /** Undo firstDelivery for an event whose handling failed, so that Event Grid's redelivery is processed. */
   async forgetDelivery(eventId: string): Promise<void> {
     const h = createHash("sha256").update(eventId).digest("hex");

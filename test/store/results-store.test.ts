@@ -293,3 +293,17 @@ describe("the scope index and event log", () => {
     expect(await store.firstDelivery("another/id?#")).toBe(true);
   });
 });
+
+describe("event log retention", () => {
+  it("prunes event ids older than a cut-off, and only those", async () => {
+    const store = await freshStore();
+    const old = new Date("2026-11-20T00:00:00Z");
+    const recent = new Date("2026-11-23T00:00:00Z");
+    for (let i = 0; i < 150; i++) await store.firstDelivery(`old-${i}`, old);
+    await store.firstDelivery("recent-1", recent);
+    expect(await store.pruneEventLog(new Date("2026-11-21T00:00:00Z"))).toBe(150);
+    expect(await store.firstDelivery("old-7")).toBe(true); // forgotten: seen as new
+    expect(await store.firstDelivery("recent-1")).toBe(false); // kept
+    expect(await store.pruneEventLog(new Date("2026-11-21T00:00:00Z"))).toBe(0);
+  });
+});
