@@ -25,7 +25,7 @@ export async function collectLive(o: LiveOptions): Promise<CollectResult> {
   const endpoint = (o.settings.armEndpoint ?? cloud.endpoint).replace(/\/+$/, "");
   const audience = o.settings.armAudience ?? (o.settings.armEndpoint ? `${endpoint}/.default` : cloud.audience);
   const tty = !!o.stderr.isTTY;
-  const counts = { pages: 0, rows: 0, kinds: 0, arm: 0, armTotal: 0, waitMs: 0 };
+  const counts = { pages: 0, rows: 0, kinds: 0, clusters: 0, arm: 0, armTotal: 0, waitMs: 0 };
   let lastDraw = 0;
   const draw = (force = false) => {
     if (!tty) return;
@@ -33,7 +33,7 @@ export async function collectLive(o: LiveOptions): Promise<CollectResult> {
     if (!force && now - lastDraw < 100) return;
     lastDraw = now;
     o.stderr.write(
-      `\r\x1b[2Kcollecting: ${counts.kinds} kind queries done, ${counts.pages} pages, ${counts.rows} rows` +
+      `\r\x1b[2Kcollecting: ${counts.kinds} kind queries, ${counts.pages} pages, ${counts.rows} rows, ${counts.clusters} clusters` +
         `${counts.armTotal ? `, ARM ${counts.arm}/${counts.armTotal}` : ""}${counts.waitMs ? `, throttling waits ${(counts.waitMs / 1000).toFixed(1)} s` : ""}`,
     );
   };
@@ -60,14 +60,15 @@ export async function collectLive(o: LiveOptions): Promise<CollectResult> {
           counts.rows += rows;
           draw();
         },
-        onKindDone: () => {
+        onKindDone: (kind, rows) => {
           counts.kinds++;
-          draw();
+          if (kind === "clusters") counts.clusters += rows;
+          draw(true);
         },
         onArm: (_w, done, total) => {
           if (done === 1) counts.armTotal += total;
           counts.arm++;
-          draw();
+          draw(done === total);
         },
         onWait: (_r, ms) => {
           counts.waitMs += ms;

@@ -67,6 +67,16 @@ describe("live audits through the CLI", () => {
     for (const c of report.clusters) expect(c.checks.find((k) => k.id === "AKSBK-030")?.status).toBe("unknown");
   });
 
+  it("shows a live progress line on a terminal, and none when piped", async () => {
+    const tty = io();
+    (tty.io.stderr as { isTTY?: boolean }).isTTY = true;
+    await main(["collect", "--subscription", ...SAMPLE.scope.subscriptions, "--out", "/dev/null"], tty.io);
+    expect(tty.err()).toMatch(/\r\x1b\[2Kcollecting: \d+ kind queries, \d+ pages, \d+ rows, 22 clusters, ARM \d+\/\d+/);
+    const piped = io();
+    await main(["collect", "--subscription", ...SAMPLE.scope.subscriptions, "--out", "/dev/null"], piped.io);
+    expect(piped.err()).not.toMatch(/collecting:|\x1b/);
+  });
+
   it("rejects mixing sources and malformed settings with exit code 2", async () => {
     const t = io();
     expect(await main(["audit", "--subscription", "x", "--snapshot", "y"], t.io)).toBe(2);
