@@ -106,7 +106,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .b-pass,.b-compliant{color:var(--pass);background:var(--pass-bg)}
 .b-not_applicable,.b-suppressed{color:var(--na);background:var(--na-bg)}
 .sev{font-size:.78rem;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}.sev-high{color:var(--fail)}.sev-medium{color:var(--warn)}
-table.checks td.cid{white-space:nowrap;font-weight:600}
+table.checks td.cid,td.cid{white-space:nowrap;font-weight:600}
 table.checks tr.ok td{color:var(--muted)}
 table.checks tr.hl{outline:2px solid var(--accent);outline-offset:-2px}
 .only-findings table.checks tr.ok{display:none}
