@@ -7,7 +7,7 @@
 import type { InvocationContext } from "@azure/functions";
 import type { FunctionsSettings } from "../config/settings.js";
 import { parseArmId } from "../model/arm-id.js";
-import { mapLimit } from "../store/results-store.js";
+import { mapLimit } from "../model/concurrency.js";
 import type { AuditScope } from "./shared/audit-scope.js";
 import { classify, parseEvent, type EventTarget, type ResourceEvent } from "./shared/events.js";
 import { describeError, log, metric } from "./shared/log.js";

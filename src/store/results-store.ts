@@ -26,6 +26,7 @@
 import { createHash } from "node:crypto";
 import { RestError, TableClient, TableServiceClient, type TableEntity, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import { idKey, isSameOrAncestor } from "../model/arm-id.js";
+import { chunk, mapLimit } from "../model/concurrency.js";
 import type { AuditReport, CheckResult, ClusterReport, ClusterStatus, CollectionError, Status, Suppression } from "../model/types.js";
 import { decodeChecks, encodeChecks, statusColumn } from "./codec.js";
 import { clusterPartition, clusterRow, encodeKey, invertedTime, prefixEnd } from "./keys.js";
@@ -124,20 +125,6 @@ export interface PersistStats {
 
 const CONCURRENCY = 8;
 const MAX_ATTEMPTS = 6;
-
-/** Run `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 function hashVerdict(c: ClusterReport, scopes: readonly string[] | undefined): string {
   const h = createHash("sha256");
@@ -469,16 +456,7 @@ export class ResultsStore {
 
   /** Latest verdicts, filtered in the table service. Tombstoned clusters only with includeDeleted. */
   async *listVerdicts(f: { subscriptionId?: string; status?: ClusterStatus; checkId?: string; checkStatuses?: Status[]; includeDeleted?: boolean } = {}): AsyncGenerator<StoredVerdict> {
-    const parts: string[] = [];
-    if (f.subscriptionId) parts.push(`PartitionKey eq ${quote(encodeKey(f.subscriptionId.toLowerCase()))}`);
-    if (f.status) parts.push(`status eq ${quote(f.status)}`);
-    if (f.checkId) {
-      const col = statusColumn(f.checkId);
-      if (!/^s_AKSBK_\d{3}$/.test(col)) throw new Error(`not a check id: ${f.checkId}`);
-      const statuses = f.checkStatuses ?? ["fail", "warn"];
-      parts.push("(" + statuses.map((s) => `${col} eq ${quote(s)}`).join(" or ") + ")");
-    }
-    const filter = parts.length ? parts.join(" and ") : undefined;
+    const filter = verdictFilter(f);
     for await (const e of this.t.Verdicts.listEntities<Record<string, unknown>>({ queryOptions: filter ? { filter } : {} })) {
       const v = toVerdict(e);
       if (v.deletedAt && !f.includeDeleted) continue;
@@ -618,16 +596,7 @@ export class ResultsStore {
     f: { subscriptionId?: string; status?: ClusterStatus; checkId?: string; checkStatuses?: Status[]; includeDeleted?: boolean },
     page: { pageSize: number; continuationToken?: string | undefined },
   ): Promise<{ items: StoredVerdict[]; continuationToken: string | undefined }> {
-    const parts: string[] = [];
-    if (f.subscriptionId) parts.push(`PartitionKey eq ${quote(encodeKey(f.subscriptionId.toLowerCase()))}`);
-    if (f.status) parts.push(`status eq ${quote(f.status)}`);
-    if (f.checkId) {
-      const col = statusColumn(f.checkId);
-      if (!/^s_AKSBK_\d{3}$/.test(col)) throw new Error(`not a check id: ${f.checkId}`);
-      const statuses = f.checkStatuses ?? ["fail", "warn"];
-      parts.push("(" + statuses.map((s) => `${col} eq ${quote(s)}`).join(" or ") + ")");
-    }
-    const filter = parts.length ? parts.join(" and ") : undefined;
+    const filter = verdictFilter(f);
     const pages = this.t.Verdicts.listEntities<Record<string, unknown>>({ queryOptions: filter ? { filter } : {} }).byPage({
       maxPageSize: page.pageSize,
       ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
@@ -725,6 +694,28 @@ export function suppressionLookup(list: readonly StoredSuppression[], now: Date)
   };
 }
 
+export interface VerdictFilter {
+  subscriptionId?: string | undefined;
+  status?: ClusterStatus | undefined;
+  checkId?: string | undefined;
+  checkStatuses?: Status[] | undefined;
+  includeDeleted?: boolean | undefined;
+}
+
+/** The OData filter of a verdict query (undefined: every verdict). */
+function verdictFilter(f: VerdictFilter): string | undefined {
+  const parts: string[] = [];
+  if (f.subscriptionId) parts.push(`PartitionKey eq ${quote(encodeKey(f.subscriptionId.toLowerCase()))}`);
+  if (f.status) parts.push(`status eq ${quote(f.status)}`);
+  if (f.checkId) {
+    const col = statusColumn(f.checkId);
+    if (!/^s_AKSBK_\d{3}$/.test(col)) throw new Error(`not a check id: ${f.checkId}`);
+    const statuses = f.checkStatuses ?? ["fail", "warn"];
+    parts.push("(" + statuses.map((s) => `${col} eq ${quote(s)}`).join(" or ") + ")");
+  }
+  return parts.length ? parts.join(" and ") : undefined;
+}
+
 /** An OData string literal: single quotes, inner quotes doubled. */
 export function quote(v: string): string {
   return `'${v.replace(/'/g, "''")}'`;
@@ -794,8 +785,3 @@ function toVerdict(e: Record<string, unknown>): StoredVerdict {
   };
 }
 
-function chunk<T>(xs: readonly T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}

@@ -16,6 +16,7 @@ import { SNAPSHOT_SCHEMA } from "../snapshot.js";
 import type { AzureClients } from "./clients.js";
 import { GRAPH_KINDS, graphQuery, type GraphKind } from "./queries.js";
 import { ArmReadBuckets, GraphQuotaGate } from "./quota.js";
+import { chunk, mapLimit } from "../../model/concurrency.js";
 import { queryAllPages, type GraphScope } from "./graph-pager.js";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 
@@ -72,25 +73,6 @@ export interface CollectResult {
 }
 
 const ARM_API = { providers: "Microsoft.KubernetesConfiguration" } as const;
-
-/** Bounded-concurrency map. */
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i] as T, i);
-      }
-    }),
-  );
-}
-
-function chunk<T>(xs: readonly T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}
 
 /** A per-key semaphore: at most `n` at once for each key. */
 class KeyedLimiter {

@@ -29,6 +29,7 @@ import type { AzureClients } from "./clients.js";
 import { bindingAsRest, type CollectMetrics, type CollectScope, type Snapshot } from "./collector.js";
 import { GRAPH_KINDS, graphQuery, type GraphKind } from "./queries.js";
 import { ArmReadBuckets, GraphQuotaGate } from "./quota.js";
+import { chunk } from "../../model/concurrency.js";
 import { queryAllPages } from "./graph-pager.js";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 
@@ -65,12 +66,6 @@ function graphKind(kind: GraphKind["kind"]): GraphKind {
   const k = GRAPH_KINDS.find((g) => g.kind === kind);
   if (!k) throw new Error(`no Resource Graph query for ${kind}`);
   return k;
-}
-
-function chunk<T>(xs: readonly T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
 }
 
 const lowerProp = (row: JsonObject, ...keys: string[]): string => (str(row, ...keys) ?? "").toLowerCase();
